@@ -45,7 +45,7 @@ $(BUILD)/config.mk: scripts/deps Makefile
 	   echo "PKG_LIBS = $$(pkg-config --libs $(PKGS)) -lpthread"; } > $@.tmp
 	@mv $@.tmp $@
 
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -Iinclude -Isrc $(WARNINGS) \
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -Iinclude -Isrc -Iproviders $(WARNINGS) \
 	$(PKG_CFLAGS) $(CFLAGS)
 OPT = -O2
 
@@ -107,7 +107,7 @@ FUZZ_LIBS = $(filter-out -specs=%,$(PKG_LIBS))
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -Iproviders $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(FUZZ_LIBS)
 
 fuzz: $(FUZZ_BINS)
