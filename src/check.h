@@ -1,0 +1,40 @@
+/*
+ * The work of `landed check` for one account: connect, find every test
+ * message, and fill in one result per test.
+ */
+#ifndef LANDED_CHECK_H
+#define LANDED_CHECK_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "landed/provider.h"
+#include "result.h"
+#include "status.h"
+
+struct ld_check_options {
+	unsigned timeout_seconds;	/* per network step */
+};
+
+/*
+ * Checks one account for every test.  results has test_count entries and
+ * is filled in whatever happens; on failure the results of the account
+ * are placement "error" and err says why (naming the account).
+ */
+enum ld_status ld_check_account(const struct ld_account *account,
+    const struct landed_provider *provider,
+    const struct ld_test *tests, size_t test_count,
+    const struct ld_check_options *options,
+    struct ld_result *results, struct ld_error *err);
+
+/*
+ * Sets trusted on each header of a received message and fills the
+ * result's auth, authserv_id and ignored_headers from the receiver's own
+ * fields only.  extra_patterns are the config's authserv_id patterns,
+ * which replace the provider's when given.
+ */
+void ld_verdict_fill(struct ld_result *result,
+    const struct landed_provider *provider,
+    char *const *extra_patterns, size_t extra_count);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * The result model of `landed check`: the tests looked for, the accounts
+ * checked, and one result per (account, test).  The report writers read
+ * only this model.
+ */
+#ifndef LANDED_RESULT_H
+#define LANDED_RESULT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "landed/authres.h"
+#include "landed/provider.h"
+#include "config.h"
+
+#define LD_PLACEMENT_LIST(X)                    \
+	X(LD_PLACEMENT_INBOX, "inbox")          \
+	X(LD_PLACEMENT_SPAM, "spam")            \
+	X(LD_PLACEMENT_OTHER, "other")          \
+	X(LD_PLACEMENT_MISSING, "missing")      \
+	X(LD_PLACEMENT_REJECTED, "rejected")    \
+	X(LD_PLACEMENT_ERROR, "error")
+
+enum ld_placement {
+#define LD_PLACEMENT_ENUM(name, text) name,
+	LD_PLACEMENT_LIST(LD_PLACEMENT_ENUM)
+#undef LD_PLACEMENT_ENUM
+};
+
+/* Returns "inbox", "spam", ... */
+const char *ld_placement_name(enum ld_placement placement);
+
+/* A test message to look for; identified by Message-ID, by tag, or both. */
+struct ld_test {
+	char *label;		/* owned; shown in reports */
+	char *message_id;	/* owned; "<...>", or NULL */
+	char *tag;		/* owned; or NULL */
+};
+
+/* The authentication methods reported in "auth". */
+#define LD_AUTH_METHOD_LIST(X) \
+	X(LD_AUTH_SPF, "spf") X(LD_AUTH_DKIM, "dkim") \
+	X(LD_AUTH_DMARC, "dmarc") X(LD_AUTH_ARC, "arc")
+
+enum ld_auth_index {
+#define LD_AUTH_ENUM(name, text) name,
+	LD_AUTH_METHOD_LIST(LD_AUTH_ENUM)
+#undef LD_AUTH_ENUM
+	LD_AUTH_COUNT
+};
+
+extern const char *const ld_auth_method_names[LD_AUTH_COUNT];
+
+struct ld_result {
+	enum ld_placement placement;
+	char *folder;			/* owned; UTF-8, or NULL */
+	char *category;			/* owned; Gmail tab, or NULL */
+	unsigned copies;		/* copies found, view folders included */
+	time_t received_at;		/* INTERNALDATE, or -1 */
+
+	/* Every A-R, ARC-A-R and Received-SPF field of the chosen copy, in
+	 * message order, with trusted set; owned. */
+	struct landed_ar_header **headers;
+	size_t header_count;
+	size_t ignored_headers;		/* fields not the receiver's own */
+	const char *authserv_id;	/* borrowed from headers, or NULL */
+	const char *auth[LD_AUTH_COUNT];	/* borrowed from headers, or NULL */
+
+	char *error;			/* owned; why the result is an error */
+};
+
+struct ld_account_report {
+	const struct ld_account *account;	/* borrowed from the config */
+	const struct landed_provider *provider;	/* borrowed */
+	int ok;
+	char *error;				/* owned, or NULL */
+};
+
+struct ld_report {
+	time_t started_at;
+	time_t finished_at;
+	struct ld_test *tests;
+	size_t test_count;
+	struct ld_account_report *accounts;
+	size_t account_count;
+	/* account_count * test_count results; results[a * test_count + t] */
+	struct ld_result *results;
+};
+
+/* Returns the result for account a and test t. */
+struct ld_result *ld_report_result(struct ld_report *report, size_t a, size_t t);
+
+/* Frees everything the report owns (not the config it borrows from). */
+void ld_report_clear(struct ld_report *report);
+
+void ld_result_clear(struct ld_result *result);
+
+#endif
