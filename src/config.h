@@ -75,4 +75,10 @@ enum ld_status ld_secret_fetch(const struct ld_account *account,
 /* Overwrites and frees *secret, then sets it to NULL. */
 void ld_secret_free(char **secret);
 
+/*
+ * Sets how long a password_cmd may run before it is killed, in
+ * milliseconds; 0 restores the default of 30 s.  For tests.
+ */
+void ld_secret_set_command_timeout(unsigned milliseconds);
+
 #endif
