@@ -15,6 +15,7 @@ static const char usage_text[] =
 "  check      log into the seed accounts of landed.conf and report placement\n"
 "  parse      print the Authentication-Results, ARC-Authentication-Results\n"
 "             and Received-SPF fields of a message as JSON\n"
+"  providers  list the mail providers landed knows and their IMAP servers\n"
 "\n"
 "Run 'landed COMMAND --help' for the options of a command.\n"
 "  --help     show this help\n"
@@ -39,6 +40,8 @@ main(int argc, char **argv)
 		return ld_cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "parse") == 0)
 		return ld_cmd_parse(argc - 1, argv + 1);
+	if (strcmp(argv[1], "providers") == 0)
+		return ld_cmd_providers(argc - 1, argv + 1);
 
 	fprintf(stderr, "landed: unknown command '%s'; run 'landed --help' "
 	    "for the list of commands\n", argv[1]);

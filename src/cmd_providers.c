@@ -1,0 +1,155 @@
+/*
+ * landed providers: the providers landed knows, with their IMAP server,
+ * login methods and whether landed can check them.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "provider_registry.h"
+
+static const char providers_usage[] =
+"usage: landed providers [--format table|json]\n"
+"\n"
+"List the mail providers landed knows: the name to use as 'provider =' in\n"
+"landed.conf, the default IMAP server, the login methods, and whether\n"
+"landed can check that provider at all.\n";
+
+static const char *const tls_names[] = { "implicit", "starttls", "none" };
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} auth_names[] = {
+	{ LANDED_PROVIDER_AUTH_LOGIN, "login" },
+	{ LANDED_PROVIDER_AUTH_PLAIN, "plain" },
+	{ LANDED_PROVIDER_AUTH_XOAUTH2, "xoauth2" },
+	{ LANDED_PROVIDER_AUTH_OAUTHBEARER, "oauthbearer" },
+};
+
+#define AUTH_NAME_COUNT (sizeof(auth_names) / sizeof(auth_names[0]))
+
+static void
+format_imap(const struct landed_provider *p, char *buf, size_t size)
+{
+	if (p->imap_host == NULL)
+		snprintf(buf, size, "%s", p->supported ? "(set host)" : "-");
+	else
+		snprintf(buf, size, "%s:%u", p->imap_host, p->imap_port);
+}
+
+static void
+format_auth(const struct landed_provider *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < AUTH_NAME_COUNT; i++) {
+		if (!(p->auth_methods & auth_names[i].bit))
+			continue;
+		if (buf[0] != '\0')
+			strncat(buf, ",", size - strlen(buf) - 1);
+		strncat(buf, auth_names[i].name, size - strlen(buf) - 1);
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, size, "-");
+}
+
+static int
+write_table(void)
+{
+	const struct landed_provider *p;
+	char imap[128], auth[64];
+
+	printf("%-10s %-22s %-28s %-9s %-30s %s\n", "name", "display name",
+	    "imap", "tls", "auth", "notes");
+	for (size_t i = 0; (p = ld_provider_at(i)) != NULL; i++) {
+		format_imap(p, imap, sizeof(imap));
+		format_auth(p, auth, sizeof(auth));
+		printf("%-10s %-22s %-28s %-9s %-30s %s\n", p->name,
+		    p->display_name, imap, p->supported ? tls_names[p->tls] : "-",
+		    auth, p->supported ? (p->notes != NULL ? p->notes : "") :
+		    p->unsupported_reason);
+	}
+	return fflush(stdout) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
+}
+
+static json_t *
+provider_json(const struct landed_provider *p)
+{
+	json_t *auth = json_array();
+	char imap[128];
+
+	for (size_t i = 0; i < AUTH_NAME_COUNT; i++)
+		if (p->auth_methods & auth_names[i].bit)
+			json_array_append_new(auth, json_string(auth_names[i].name));
+	format_imap(p, imap, sizeof(imap));
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:s}",
+	    "name", p->name,
+	    "display_name", p->display_name,
+	    "imap", p->imap_host != NULL ? json_string(imap) : json_null(),
+	    "tls", p->supported ? json_string(tls_names[p->tls]) : json_null(),
+	    "auth", auth,
+	    "supported", p->supported,
+	    "reason", p->supported ? json_null() :
+	    json_string(p->unsupported_reason),
+	    "source", "built-in");
+}
+
+static int
+write_json(void)
+{
+	const struct landed_provider *p;
+	json_t *list = json_array();
+	json_t *root;
+	int rc;
+
+	for (size_t i = 0; (p = ld_provider_at(i)) != NULL; i++)
+		json_array_append_new(list, provider_json(p));
+	root = json_pack("{s:o}", "providers", list);
+	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc != 0 || putchar('\n') == EOF || fflush(stdout) != 0)
+		return LD_EXIT_USAGE;
+	return LD_EXIT_OK;
+}
+
+int
+ld_cmd_providers(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "table";
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'h':
+			fputs(providers_usage, stdout);
+			return LD_EXIT_OK;
+		default:
+			fputs("run 'landed providers --help' for the options\n", stderr);
+			return LD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "landed providers: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return LD_EXIT_USAGE;
+	}
+	if (strcmp(format, "json") == 0)
+		return write_json();
+	if (strcmp(format, "table") == 0)
+		return write_table();
+	fprintf(stderr, "landed providers: unknown format \"%s\"; use table "
+	    "or json\n", format);
+	return LD_EXIT_USAGE;
+}
