@@ -1,12 +1,336 @@
+/*
+ * landed parse: print the Authentication-Results, ARC-Authentication-Results
+ * and Received-SPF fields of a message as JSON.
+ *
+ * The message is read one field at a time and each field's JSON is written
+ * as soon as it is parsed, so memory stays flat whatever the input size.
+ * Trust needs one look-ahead, the highest ARC instance among the
+ * receiver's ARC fields, so with a trust policy the input is read twice:
+ * a regular file by seeking back, anything else after spooling it to an
+ * unlinked temporary file.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "authres_block.h"
+#include "authres_json.h"
 #include "commands.h"
+#include "headers.h"
+#include "log.h"
+#include "provider_registry.h"
+#include "trust.h"
+
+static const char parse_usage[] =
+"usage: landed parse [--trust AUTHSERV-ID]... [--provider NAME] [FILE|-]\n"
+"\n"
+"Print every Authentication-Results, ARC-Authentication-Results and\n"
+"Received-SPF field of a message or bare header block (standard input\n"
+"when FILE is '-' or absent) as JSON.\n"
+"\n"
+"  --trust PATTERN   trust the topmost field whose authserv-id matches\n"
+"                    PATTERN (case-insensitive; '*' matches any run of\n"
+"                    characters); repeatable\n"
+"  --provider NAME   trust the authserv-ids of a known provider; repeatable\n"
+"  -h, --help        show this help\n"
+"\n"
+"Exit status: 0 every field parsed, 1 a field had an error,\n"
+"2 usage or input/output error.\n";
+
+/* The output buffer; output is written field by field through it. */
+#define OUTPUT_BUFFER_BYTES	(256 * 1024)
+#define SPOOL_CHUNK_BYTES	(64 * 1024)
+
+struct parse_run {
+	struct ld_trust_policy policy;
+	struct ld_trust_stream trust;
+	FILE *input;		/* what is read: the file, stdin or the spool */
+	FILE *opened;		/* owned: the file opened from the command line */
+	FILE *spool;		/* owned: the copy of a non-seekable input */
+	off_t start;		/* where the input starts, for the second pass */
+	size_t emitted;
+	int had_field_error;
+};
+
+/* Parses the options into run->policy.  Returns optind, or -1 after a
+ * usage error or help (with *status set). */
+static int
+parse_options(int argc, char **argv, struct parse_run *run, int *status)
+{
+	static const struct option options[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "provider", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct landed_provider *provider;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (ld_trust_policy_add(&run->policy, optarg) != 0)
+				goto no_memory;
+			break;
+		case 'p':
+			provider = ld_provider_find(optarg);
+			if (provider == NULL) {
+				ld_log_error("unknown provider '%s'; known "
+				    "providers: %s", optarg,
+				    ld_provider_names());
+				*status = LD_EXIT_USAGE;
+				return -1;
+			}
+			if (ld_trust_policy_add_provider(&run->policy,
+			    provider) != 0)
+				goto no_memory;
+			break;
+		case 'h':
+			fputs(parse_usage, stdout);
+			*status = LD_EXIT_OK;
+			return -1;
+		default:
+			fputs(parse_usage, stderr);
+			*status = LD_EXIT_USAGE;
+			return -1;
+		}
+	}
+	if (argc - optind > 1) {
+		ld_log_error("parse takes one FILE, got %d", argc - optind);
+		*status = LD_EXIT_USAGE;
+		return -1;
+	}
+	return optind;
+
+no_memory:
+	ld_log_error("out of memory while reading the options");
+	*status = LD_EXIT_USAGE;
+	return -1;
+}
+
+static int
+open_input(struct parse_run *run, const char *path)
+{
+	if (path == NULL || strcmp(path, "-") == 0) {
+		run->input = stdin;
+		return 0;
+	}
+	run->opened = fopen(path, "rb");
+	if (run->opened == NULL) {
+		ld_log_error("cannot open '%s': %m", path);
+		return -1;
+	}
+	run->input = run->opened;
+	return 0;
+}
+
+/* Copies the rest of run->input into an unlinked temporary file. */
+static int
+spool_input(struct parse_run *run)
+{
+	char *chunk;
+	size_t n;
+	int rc = 0;
+
+	run->spool = tmpfile();
+	chunk = malloc(SPOOL_CHUNK_BYTES);
+	if (run->spool == NULL || chunk == NULL) {
+		ld_log_error("cannot create a temporary file for standard "
+		    "input: %m; set TMPDIR to a writable directory");
+		free(chunk);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, SPOOL_CHUNK_BYTES, run->input)) > 0) {
+		if (fwrite(chunk, 1, n, run->spool) != n) {
+			ld_log_error("writing the temporary copy of standard "
+			    "input failed: %m");
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(run->input)) {
+		ld_log_error("reading standard input failed: %m");
+		rc = -1;
+	}
+	free(chunk);
+	run->input = run->spool;
+	run->start = 0;
+	if (rc == 0 && fseeko(run->spool, 0, SEEK_SET) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Makes run->input readable twice: seekable as it is, or spooled. */
+static int
+make_rereadable(struct parse_run *run)
+{
+	struct stat st;
+
+	if (fstat(fileno(run->input), &st) == 0 && S_ISREG(st.st_mode)) {
+		run->start = ftello(run->input);
+		if (run->start >= 0)
+			return 0;
+	}
+	return spool_input(run);
+}
+
+/* First pass: finds the highest ARC instance among the receiver's. */
+static int
+scan_arc(struct parse_run *run)
+{
+	struct ld_header_reader *reader;
+	struct ld_header_field field;
+	struct landed_ar_header *header;
+	struct ld_error err;
+	enum landed_ar_kind kind;
+	int rc;
+
+	reader = ld_header_reader_new(run->input);
+	if (reader == NULL)
+		return -1;
+	while ((rc = ld_header_reader_next(reader, &field, &err)) != 0) {
+		if (rc < 0) {
+			if (err.status == LD_ERR_LIMIT)
+				continue;
+			ld_log_error("%s", err.message);
+			break;
+		}
+		if (!ld_authres_field_kind(&field, &kind) ||
+		    kind != LANDED_AR_ARC_AUTHENTICATION_RESULTS)
+			continue;
+		if (landed_ar_parse(kind, field.value, field.value_length,
+		    &header) != 0) {
+			rc = -1;
+			break;
+		}
+		ld_trust_stream_scan_arc(&run->trust, header);
+		landed_ar_header_free(&header);
+	}
+	ld_header_reader_free(&reader);
+	if (rc != 0)
+		return -1;
+	if (fseeko(run->input, run->start, SEEK_SET) != 0) {
+		ld_log_error("cannot seek back in the input: %m");
+		return -1;
+	}
+	return 0;
+}
+
+/* Decides trust for a header and writes its JSON element. */
+static int
+emit_header(struct parse_run *run, struct landed_ar_header *header)
+{
+	json_t *json;
+
+	header->position = run->emitted;
+	ld_trust_stream_decide(&run->trust, header);
+	if (header->error != NULL)
+		run->had_field_error = 1;
+
+	json = ld_authres_header_json(header);
+	if (json == NULL)
+		return -1;
+	fputs(run->emitted == 0 ? "\n" : ",\n", stdout);
+	json_dumpf(json, stdout, 0);
+	json_decref(json);
+	run->emitted++;
+	return 0;
+}
+
+/* Parses one field and writes it.  A field over the size limit is given
+ * a length past the limit and no value, which landed_ar_parse reports. */
+static int
+emit_field(struct parse_run *run, enum landed_ar_kind kind,
+    const char *value, size_t length)
+{
+	struct landed_ar_header *header;
+	int rc;
+
+	if (landed_ar_parse(kind, value, length, &header) != 0)
+		return -1;
+	rc = emit_header(run, header);
+	landed_ar_header_free(&header);
+	return rc;
+}
+
+/* Second pass: every authentication field, in message order. */
+static int
+emit_all(struct parse_run *run)
+{
+	struct ld_header_reader *reader;
+	struct ld_header_field field;
+	struct ld_error err;
+	enum landed_ar_kind kind;
+	int rc, status = 0;
+
+	reader = ld_header_reader_new(run->input);
+	if (reader == NULL)
+		return -1;
+	fputs("{\"headers\": [", stdout);
+	while ((rc = ld_header_reader_next(reader, &field, &err)) != 0) {
+		if (rc < 0 && err.status != LD_ERR_LIMIT) {
+			ld_log_error("%s", err.message);
+			status = -1;
+			break;
+		}
+		if (field.name == NULL || !ld_authres_field_kind(&field, &kind))
+			continue;
+		if (emit_field(run, kind, field.value, rc < 0 ?
+		    field.length : field.value_length) != 0) {
+			ld_log_error("out of memory while parsing the field "
+			    "at byte %zu", field.offset);
+			status = -1;
+			break;
+		}
+	}
+	fputs(run->emitted == 0 ? "]}\n" : "\n]}\n", stdout);
+	ld_header_reader_free(&reader);
+	return status;
+}
+
+static int
+run_parse(struct parse_run *run, const char *path)
+{
+	if (open_input(run, path) != 0)
+		return LD_EXIT_USAGE;
+	if (ld_trust_stream_init(&run->trust, &run->policy) != 0) {
+		ld_log_error("out of memory");
+		return LD_EXIT_USAGE;
+	}
+	if (ld_trust_policy_is_set(&run->policy) &&
+	    (make_rereadable(run) != 0 || scan_arc(run) != 0))
+		return LD_EXIT_USAGE;
+	if (emit_all(run) != 0)
+		return LD_EXIT_USAGE;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ld_log_error("writing the output failed: %m");
+		return LD_EXIT_USAGE;
+	}
+	return run->had_field_error ? LD_EXIT_MATCHED : LD_EXIT_OK;
+}
 
 int
 ld_cmd_parse(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("landed: parse is not implemented yet\n", stderr);
-	return LD_EXIT_USAGE;
+	static char output_buffer[OUTPUT_BUFFER_BYTES];
+	struct parse_run run;
+	int first, status = LD_EXIT_OK;
+
+	memset(&run, 0, sizeof(run));
+	first = parse_options(argc, argv, &run, &status);
+	if (first >= 0) {
+		setvbuf(stdout, output_buffer, _IOFBF, sizeof(output_buffer));
+		status = run_parse(&run, first < argc ? argv[first] : NULL);
+	}
+
+	ld_trust_stream_done(&run.trust);
+	ld_trust_policy_clear(&run.policy);
+	if (run.spool != NULL)
+		fclose(run.spool);
+	if (run.opened != NULL)
+		fclose(run.opened);
+	return status;
 }

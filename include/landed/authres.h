@@ -38,6 +38,11 @@ enum landed_ar_kind {
 	LANDED_AR_KIND_COUNT
 };
 
+/*
+ * A property of a result.  ptype is NULL for a key=value pair that has no
+ * ptype: the pairs of Received-SPF ("client-ip=192.0.2.1") and vendors'
+ * pairs such as Outlook's "action=none".
+ */
 struct landed_ar_property {
 	char *ptype;		/* lower-cased: "smtp", "header", "policy", ... */
 	char *property;		/* lower-cased: "mailfrom", "d", ... */
@@ -76,15 +81,25 @@ struct landed_ar_header {
 	size_t deviation_count;
 
 	/* Non-NULL when the field could not be parsed; results are then empty. */
-	char *error;		/* "why, at byte N" */
+	char *error;		/* "why at byte N" */
 	size_t error_offset;	/* byte offset into the unfolded value */
+
+	/*
+	 * Storage that holds the strings of a parsed header.  NULL in a
+	 * header built by hand, whose strings are then freed one by one.
+	 */
+	void *internal;
 };
 
 /*
  * Parses one field value (the text after "Name:", folded or unfolded) of
  * the given kind into a newly allocated header.  A syntax error is not a
- * failure of this call: it returns 0 with (*out)->error set.  Returns -1
- * only when memory runs out, with *out NULL.
+ * failure of this call: it returns 0 with (*out)->error set.  A length
+ * over LANDED_AR_MAX_FIELD_BYTES is such an error, and value is then not
+ * read.  Returns -1 only when memory runs out, with *out NULL.
+ *
+ * Received-SPF gives one result with method "spf", its key=value pairs as
+ * properties without ptype, and no authserv-id.
  */
 int landed_ar_parse(enum landed_ar_kind kind, const char *value,
     size_t length, struct landed_ar_header **out);

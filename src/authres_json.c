@@ -1,0 +1,201 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "authres_json.h"
+
+/* Returns the length of a valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_sequence_length(const unsigned char *s)
+{
+	size_t length, i;
+	unsigned min;
+	unsigned code;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		length = 2;
+		code = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		length = 3;
+		code = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		length = 4;
+		code = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < length; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		code = (code << 6) | (s[i] & 0x3f);
+	}
+	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+		return 0;
+	return length;
+}
+
+/*
+ * Returns a JSON string of s with each byte that is not part of valid
+ * UTF-8 replaced by U+FFFD, because header fields are not always UTF-8.
+ */
+static json_t *
+string_replacing_invalid(const char *s)
+{
+	const unsigned char *in = (const unsigned char *)s;
+	char *copy;
+	size_t n = 0, step;
+	json_t *string;
+
+	copy = malloc(strlen(s) * 3 + 1);
+	if (copy == NULL)
+		return NULL;
+	while (*in != '\0') {
+		step = utf8_sequence_length(in);
+		if (step == 0) {
+			memcpy(copy + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			in++;
+			continue;
+		}
+		memcpy(copy + n, in, step);
+		n += step;
+		in += step;
+	}
+	copy[n] = '\0';
+	string = json_string(copy);
+	free(copy);
+	return string;
+}
+
+/* Returns a string, or null for NULL. */
+static json_t *
+string_or_null(const char *s)
+{
+	json_t *string;
+
+	if (s == NULL)
+		return json_null();
+	string = json_string(s);
+	if (string == NULL)
+		string = string_replacing_invalid(s);
+	return string;
+}
+
+/* Adds a member; value may be NULL (a failed allocation).  Returns 0/-1. */
+static int
+set(json_t *object, const char *key, json_t *value)
+{
+	return json_object_set_new_nocheck(object, key, value);
+}
+
+static json_t *
+property_json(const struct landed_ar_property *p)
+{
+	json_t *object = json_object();
+
+	if (object == NULL ||
+	    set(object, "ptype", string_or_null(p->ptype)) != 0 ||
+	    set(object, "property", string_or_null(p->property)) != 0 ||
+	    set(object, "value", string_or_null(p->value)) != 0) {
+		json_decref(object);
+		return NULL;
+	}
+	return object;
+}
+
+static json_t *
+result_json(const struct landed_ar_result *r)
+{
+	json_t *object = json_object(), *properties = json_array();
+	size_t i;
+
+	if (object == NULL || properties == NULL)
+		goto fail;
+	for (i = 0; i < r->property_count; i++)
+		if (json_array_append_new(properties,
+		    property_json(&r->properties[i])) != 0)
+			goto fail;
+	if (set(object, "method", string_or_null(r->method)) != 0 ||
+	    set(object, "method_version",
+	    string_or_null(r->method_version)) != 0 ||
+	    set(object, "result", string_or_null(r->result)) != 0 ||
+	    set(object, "reason", string_or_null(r->reason)) != 0 ||
+	    set(object, "properties", properties) != 0)
+		goto fail_object;
+	return object;
+
+fail:
+	json_decref(properties);
+fail_object:
+	json_decref(object);
+	return NULL;
+}
+
+static json_t *
+trusted_json(enum landed_ar_trust trusted)
+{
+	if (trusted == LANDED_AR_TRUST_UNSET)
+		return json_null();
+	return json_boolean(trusted == LANDED_AR_TRUST_YES);
+}
+
+static json_t *
+results_json(const struct landed_ar_header *h)
+{
+	json_t *array = json_array();
+	size_t i;
+
+	if (array == NULL)
+		return NULL;
+	for (i = 0; i < h->result_count; i++) {
+		if (json_array_append_new(array,
+		    result_json(&h->results[i])) != 0) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static json_t *
+deviations_json(const struct landed_ar_header *h)
+{
+	json_t *array = json_array();
+	size_t i;
+
+	if (array == NULL)
+		return NULL;
+	for (i = 0; i < h->deviation_count; i++) {
+		if (json_array_append_new(array,
+		    json_string(h->deviations[i])) != 0) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+json_t *
+ld_authres_header_json(const struct landed_ar_header *h)
+{
+	json_t *object = json_object();
+
+	if (object == NULL ||
+	    set(object, "field", json_string(landed_ar_kind_name(h->kind))) ||
+	    set(object, "authserv_id", string_or_null(h->authserv_id)) ||
+	    set(object, "version", string_or_null(h->version)) ||
+	    set(object, "instance", h->instance >= 0 ?
+	    json_integer(h->instance) : json_null()) ||
+	    set(object, "trusted", trusted_json(h->trusted)) ||
+	    set(object, "results", results_json(h)) ||
+	    set(object, "deviations", deviations_json(h)) ||
+	    set(object, "error", string_or_null(h->error))) {
+		json_decref(object);
+		return NULL;
+	}
+	return object;
+}

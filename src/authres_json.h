@@ -1,0 +1,19 @@
+/*
+ * JSON form of parsed authentication fields, as in the output of
+ * `landed parse`: one element of its "headers" array.
+ */
+#ifndef LANDED_AUTHRES_JSON_H
+#define LANDED_AUTHRES_JSON_H
+
+#include <jansson.h>
+
+#include "landed/authres.h"
+
+/*
+ * Returns a new object { field, authserv_id, version, instance, trusted,
+ * results, deviations, error }, with null for absent members and for
+ * trusted when no trust policy was applied, or NULL when out of memory.
+ */
+json_t *ld_authres_header_json(const struct landed_ar_header *h);
+
+#endif
