@@ -17,6 +17,7 @@ struct ld_header_reader {
 	size_t in_position;
 	size_t in_length;
 	size_t offset;		/* bytes consumed from fp */
+	size_t read_size;	/* bytes requested per fread() */
 	int done;
 
 	char *field;		/* LD_HEADER_MAX_FIELD_BYTES + 2 bytes */
@@ -149,6 +150,7 @@ ld_header_reader_new(FILE *fp)
 		return NULL;
 	}
 	reader->fp = fp;
+	reader->read_size = READ_CHUNK;
 	return reader;
 }
 
@@ -160,6 +162,14 @@ ld_header_reader_free(struct ld_header_reader **reader)
 	free((*reader)->field);
 	free(*reader);
 	*reader = NULL;
+}
+
+void
+ld_header_reader_set_read_size(struct ld_header_reader *reader, size_t bytes)
+{
+	if (bytes == 0 || bytes > READ_CHUNK)
+		bytes = READ_CHUNK;
+	reader->read_size = bytes;
 }
 
 size_t
@@ -177,7 +187,7 @@ reader_peek(struct ld_header_reader *reader)
 {
 	if (reader->in_position == reader->in_length) {
 		reader->in_position = 0;
-		reader->in_length = fread(reader->in, 1, sizeof(reader->in),
+		reader->in_length = fread(reader->in, 1, reader->read_size,
 		    reader->fp);
 		if (reader->in_length == 0)
 			return ferror(reader->fp) ? -2 : -1;

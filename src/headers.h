@@ -68,6 +68,13 @@ struct ld_header_reader *ld_header_reader_new(FILE *fp);
 int ld_header_reader_next(struct ld_header_reader *reader,
     struct ld_header_field *field, struct ld_error *err);
 
+/*
+ * Limits each read from the FILE* to bytes (1 to 64 KiB), so that tests
+ * can split the input at every byte.
+ */
+void ld_header_reader_set_read_size(struct ld_header_reader *reader,
+    size_t bytes);
+
 /* Bytes consumed from the FILE* so far. */
 size_t ld_header_reader_offset(const struct ld_header_reader *reader);
 
