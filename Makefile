@@ -90,10 +90,24 @@ $(SAN)/tests/%: $(SAN)/obj/tests/%.o $(SAN)/liblanded.a
 TEST_BINS = $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 SAN_TEST_BINS = $(addprefix $(SAN)/tests/,$(TEST_NAMES))
 
+# Helper programs for the integration scripts, e.g. tests/tools/imap-probe.c.
+TOOL_NAMES = $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
+TOOL_BINS = $(addprefix $(BUILD)/tools/,$(TOOL_NAMES))
+SAN_TOOL_BINS = $(addprefix $(SAN)/tools/,$(TOOL_NAMES))
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/liblanded.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAN)/tools/%: $(SAN)/obj/tests/tools/%.o $(SAN)/liblanded.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # Runs every unit test binary and every integration script, first with
 # the plain build and then with the sanitized one, and ends with the line
 # "N passed, N failed".
-check: $(BUILD)/landed $(SAN)/landed $(TEST_BINS) $(SAN_TEST_BINS)
+check: $(BUILD)/landed $(SAN)/landed $(TEST_BINS) $(SAN_TEST_BINS) \
+	$(TOOL_BINS) $(SAN_TOOL_BINS)
 	@tests/run-tests $(BUILD) $(SAN)
 
 demo: $(BUILD)/landed

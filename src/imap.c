@@ -1,0 +1,1275 @@
+/*
+ * IMAP session over libetpan (IMAP4rev1, RFC 3501), read-only: EXAMINE,
+ * UID SEARCH and UID FETCH with BODY.PEEK, plus LIST with SPECIAL-USE
+ * attributes (RFC 6154) and SASL PLAIN (RFC 4616), XOAUTH2 and
+ * OAUTHBEARER (RFC 7628).
+ *
+ * libetpan reads and writes through a stream driver defined here that
+ * calls tls.c, so OpenSSL does TLS with verification and every read and
+ * write has the session's timeout.  This is the only file that includes
+ * libetpan.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libetpan/libetpan.h>
+
+#include "imap.h"
+#include "log.h"
+#include "mutf7.h"
+#include "tls.h"
+
+#define DEFAULT_TIMEOUT_SECONDS	30
+#define TRACE_LINE_SIZE		400
+
+/* One direction of the wire trace, collected into lines. */
+struct trace_buffer {
+	char text[TRACE_LINE_SIZE];
+	size_t length;
+	int truncated;
+	int private_data;	/* part of the line was sent as private */
+};
+
+struct ld_imap {
+	mailimap *imap;		/* owned; owns the stream and so the conn */
+	struct ld_conn *conn;	/* borrowed from the stream driver */
+	char *account;		/* owned */
+	char *host;		/* owned */
+	unsigned port;
+	int broken;		/* no more commands: the stream failed */
+	struct trace_buffer sent;
+	struct trace_buffer received;
+};
+
+/*
+ * The stream driver: libetpan's reads and writes go to the ld_conn in
+ * low->data, which the driver owns and closes.  libetpan never writes to
+ * this table, but its API takes a non-const pointer.
+ */
+static ssize_t
+stream_read(mailstream_low *low, void *buf, size_t size)
+{
+	return ld_conn_read(low->data, buf, size);
+}
+
+static ssize_t
+stream_write(mailstream_low *low, const void *buf, size_t size)
+{
+	return ld_conn_write(low->data, buf, size);
+}
+
+static int
+stream_close(mailstream_low *low)
+{
+	struct ld_conn *conn = low->data;
+
+	ld_conn_close(&conn);
+	low->data = NULL;
+	return 0;
+}
+
+static int
+stream_get_fd(mailstream_low *low)
+{
+	return low->data != NULL ? ld_conn_fd(low->data) : -1;
+}
+
+static void
+stream_free(mailstream_low *low)
+{
+	stream_close(low);
+	free(low);
+}
+
+static mailstream_low_driver stream_driver = {
+	.mailstream_read = stream_read,
+	.mailstream_write = stream_write,
+	.mailstream_close = stream_close,
+	.mailstream_get_fd = stream_get_fd,
+	.mailstream_free = stream_free,
+};
+
+/* Wire trace */
+
+/* Replaces the arguments of LOGIN and AUTHENTICATE, and private lines. */
+static void
+trace_emit(const char *prefix, struct trace_buffer *tb)
+{
+	char tag[32] = "", command[32] = "", mechanism[32] = "";
+	const char *text = tb->text;
+
+	sscanf(tb->text, "%31s %31s %31s", tag, command, mechanism);
+	if (strcasecmp(command, "LOGIN") == 0) {
+		ld_log_debug(LD_DEBUG_IMAP, "%s%s LOGIN ***", prefix, tag);
+	} else if (strcasecmp(command, "AUTHENTICATE") == 0) {
+		ld_log_debug(LD_DEBUG_IMAP, "%s%s AUTHENTICATE %s ***", prefix,
+		    tag, mechanism);
+	} else if (tb->private_data) {
+		ld_log_debug(LD_DEBUG_IMAP, "%s***", prefix);
+	} else {
+		ld_log_debug(LD_DEBUG_IMAP, "%s%s%s", prefix, text,
+		    tb->truncated ? " [...]" : "");
+	}
+	tb->length = 0;
+	tb->text[0] = '\0';
+	tb->truncated = 0;
+	tb->private_data = 0;
+}
+
+static void
+trace_add(const char *prefix, struct trace_buffer *tb, const char *data,
+    size_t size, int private_data)
+{
+	for (size_t i = 0; i < size; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (private_data)
+			tb->private_data = 1;
+		if (c == '\n') {
+			trace_emit(prefix, tb);
+			continue;
+		}
+		if (c == '\r')
+			continue;
+		if (tb->length + 1 >= sizeof(tb->text)) {
+			tb->truncated = 1;
+			continue;
+		}
+		tb->text[tb->length++] = isprint(c) || c >= 0x80 ? (char)c : '?';
+		tb->text[tb->length] = '\0';
+	}
+}
+
+static void
+trace_logger(mailimap *imap, int log_type, const char *data, size_t size,
+    void *context)
+{
+	struct ld_imap *session = context;
+
+	(void)imap;
+	switch (log_type) {
+	case MAILSTREAM_LOG_TYPE_DATA_SENT:
+		trace_add("C: ", &session->sent, data, size, 0);
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
+		trace_add("C: ", &session->sent, data, size, 1);
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
+		trace_add("S: ", &session->received, data, size, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Errors */
+
+/*
+ * Copies the text of the server's last reply line, after the tag and
+ * the status word, into out: "[AUTHENTICATIONFAILED] Authentication
+ * failed."  Falls back to libetpan's response text.
+ */
+static const char *
+server_text(const struct ld_imap *session, char *out, size_t size)
+{
+	const MMAPString *buffer = session->imap->imap_stream_buffer;
+	const char *line = NULL, *end, *p;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (buffer != NULL && buffer->str != NULL && buffer->len > 0) {
+		end = buffer->str + buffer->len;
+		while (end > buffer->str && (end[-1] == '\n' || end[-1] == '\r'))
+			end--;
+		for (line = end; line > buffer->str && line[-1] != '\n'; line--)
+			;
+		p = line;
+		/* Skip "tag " and "NO ". */
+		for (int word = 0; word < 2 && p < end; word++) {
+			while (p < end && *p != ' ')
+				p++;
+			while (p < end && *p == ' ')
+				p++;
+		}
+		if (line[0] == '*' || line[0] == '+' || p >= end)
+			p = line;
+		for (; p < end && n + 1 < size; p++)
+			out[n++] = isprint((unsigned char)*p) ? *p : '?';
+		out[n] = '\0';
+	}
+	if (n == 0 && session->imap->imap_response != NULL)
+		snprintf(out, size, "%s", session->imap->imap_response);
+	if (out[0] == '\0')
+		snprintf(out, size, "(no text)");
+	return out;
+}
+
+/* Turns a libetpan error from command step into a status and sentence. */
+static enum ld_status
+imap_failure(struct ld_imap *session, int r, const char *step,
+    struct ld_error *err)
+{
+	char text[400];
+
+	switch (r) {
+	case MAILIMAP_ERROR_MEMORY:
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory during %s",
+		    step);
+	case MAILIMAP_ERROR_STREAM:
+		session->broken = 1;
+		if (ld_conn_is_broken(session->conn))
+			return ld_conn_error(session->conn, step, err);
+		return ld_error_set(err, LD_ERR_NETWORK,
+		    "account %s: lost the connection to %s:%u during %s",
+		    session->account, session->host, session->port, step);
+	case MAILIMAP_ERROR_PARSE:
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u sent a reply to %s that is not valid "
+		    "IMAP; check that host and port belong to an IMAP server, "
+		    "and run with --debug=imap to see the reply",
+		    session->account, session->host, session->port, step);
+	case MAILIMAP_ERROR_FATAL:
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u ended the session (BYE) during %s: \"%s\"",
+		    session->account, session->host, session->port, step,
+		    server_text(session, text, sizeof(text)));
+	case MAILIMAP_ERROR_PROTOCOL:
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u rejected %s as invalid (BAD): \"%s\"",
+		    session->account, session->host, session->port, step,
+		    server_text(session, text, sizeof(text)));
+	default:
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u refused %s: \"%s\"", session->account,
+		    session->host, session->port, step,
+		    server_text(session, text, sizeof(text)));
+	}
+}
+
+/* Describes why a session that failed earlier takes no more commands. */
+static enum ld_status
+broken_error(const struct ld_imap *session, const char *step,
+    struct ld_error *err)
+{
+	if (session->conn != NULL && ld_conn_error(session->conn, step, err) !=
+	    LD_OK)
+		return err != NULL ? err->status : LD_ERR_NETWORK;
+	return ld_error_set(err, LD_ERR_NETWORK,
+	    "account %s: cannot run %s because the session with %s:%u failed "
+	    "earlier; open a new session", session->account, step,
+	    session->host, session->port);
+}
+
+/* Session set-up */
+
+static enum ld_status
+check_params(const struct ld_imap_params *params, struct ld_error *err)
+{
+	const char *account = params->account != NULL ? params->account :
+	    "(unnamed)";
+
+	if (params->host == NULL || params->host[0] == '\0')
+		return ld_error_set(err, LD_ERR_CONFIG,
+		    "account %s: host is missing", account);
+	if (params->port == 0 || params->port > 65535)
+		return ld_error_set(err, LD_ERR_CONFIG,
+		    "account %s: port %u is invalid; use 1 to 65535",
+		    account, params->port);
+	if (params->user == NULL || params->secret == NULL)
+		return ld_error_set(err, LD_ERR_CONFIG,
+		    "account %s: user or password is missing", account);
+	if (params->tls == LD_TLS_NONE && !ld_host_is_loopback(params->host))
+		return ld_error_set(err, LD_ERR_CONFIG,
+		    "account %s: tls = none is only allowed to a loopback "
+		    "address (127.0.0.0/8, ::1, localhost), not to %s; use "
+		    "tls = implicit or tls = starttls", account, params->host);
+	return LD_OK;
+}
+
+static struct ld_imap *
+session_new(const struct ld_imap_params *params)
+{
+	struct ld_imap *session = calloc(1, sizeof(*session));
+
+	if (session == NULL)
+		return NULL;
+	session->account = strdup(params->account != NULL ? params->account :
+	    "(unnamed)");
+	session->host = strdup(params->host);
+	session->port = params->port;
+	session->imap = mailimap_new(0, NULL);
+	if (session->account == NULL || session->host == NULL ||
+	    session->imap == NULL) {
+		ld_imap_close(&session);
+		return NULL;
+	}
+	return session;
+}
+
+/* Hands conn to libetpan as a stream and reads the greeting. */
+static enum ld_status
+read_greeting(struct ld_imap *session, struct ld_conn *conn,
+    const struct ld_imap_params *params, struct ld_error *err)
+{
+	mailstream_low *low;
+	mailstream *stream;
+	int r;
+
+	low = mailstream_low_new(conn, &stream_driver);
+	if (low == NULL) {
+		ld_conn_close(&conn);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
+	stream = mailstream_new(low, 8192);
+	if (stream == NULL) {
+		mailstream_low_free(low);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
+	session->conn = conn;
+	if (ld_log_debug_enabled(LD_DEBUG_IMAP))
+		mailimap_set_logger(session->imap, trace_logger, session);
+
+	r = mailimap_connect(session->imap, stream);
+	if (r == MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION) {
+		char text[400];
+
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_NETWORK,
+		    "account %s: %s:%u rejected the connection: \"%s\"",
+		    session->account, session->host, session->port,
+		    server_text(session, text, sizeof(text)));
+	}
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    params->tls == LD_TLS_STARTTLS) {
+		/* RFC 3501: STARTTLS is not allowed after PREAUTH. */
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_TLS,
+		    "account %s: %s:%u sent PREAUTH on a plaintext connection, "
+		    "so STARTTLS is impossible; use tls = implicit",
+		    session->account, session->host, session->port);
+	}
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return imap_failure(session, r, "the greeting", err);
+	return LD_OK;
+}
+
+static enum ld_status
+refresh_capabilities(struct ld_imap *session, struct ld_error *err)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int r;
+
+	r = mailimap_capability(session->imap, &caps);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "CAPABILITY", err);
+	mailimap_capability_data_free(caps);
+	return LD_OK;
+}
+
+static enum ld_status
+start_tls(struct ld_imap *session, const struct ld_conn_params *conn_params,
+    struct ld_error *err)
+{
+	enum ld_status status;
+	int r;
+
+	if (!mailimap_has_extension(session->imap, "STARTTLS")) {
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_TLS,
+		    "account %s: %s:%u does not offer STARTTLS, so no "
+		    "credentials were sent; use tls = implicit (usually port "
+		    "993)", session->account, session->host, session->port);
+	}
+	r = mailimap_starttls(session->imap);
+	if (r != MAILIMAP_NO_ERROR) {
+		status = imap_failure(session, r, "STARTTLS", err);
+		session->broken = 1;
+		return status;
+	}
+	/* Bytes read before the handshake could be injected in plaintext. */
+	if (session->imap->imap_stream->read_buffer_len != 0) {
+		session->broken = 1;
+		return ld_error_set(err, LD_ERR_TLS,
+		    "account %s: %s:%u sent data right after accepting "
+		    "STARTTLS, before the TLS handshake; this is how a "
+		    "plaintext injection looks, so the session was closed",
+		    session->account, session->host, session->port);
+	}
+	status = ld_conn_start_tls(session->conn, conn_params, err);
+	if (status != LD_OK) {
+		session->broken = 1;
+		return status;
+	}
+	return refresh_capabilities(session, err);
+}
+
+/* SASL */
+
+static char *
+base64_encode(const unsigned char *data, size_t size)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((size + 2) / 3 * 4 + 1);
+	size_t i, n = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i + 2 < size; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 |
+		    data[i + 2];
+
+		out[n++] = alphabet[v >> 18];
+		out[n++] = alphabet[(v >> 12) & 0x3f];
+		out[n++] = alphabet[(v >> 6) & 0x3f];
+		out[n++] = alphabet[v & 0x3f];
+	}
+	if (i < size) {
+		uint32_t v = (uint32_t)data[i] << 16;
+
+		if (i + 1 < size)
+			v |= (uint32_t)data[i + 1] << 8;
+		out[n++] = alphabet[v >> 18];
+		out[n++] = alphabet[(v >> 12) & 0x3f];
+		out[n++] = i + 1 < size ? alphabet[(v >> 6) & 0x3f] : '=';
+		out[n++] = '=';
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Writes text and CRLF, marked private so the trace masks it. */
+static int
+send_private_line(struct ld_imap *session, const char *text)
+{
+	mailstream *stream = session->imap->imap_stream;
+	int ok;
+
+	mailstream_set_privacy(stream, 0);
+	ok = mailstream_write(stream, text, strlen(text)) >= 0 &&
+	    mailstream_write(stream, "\r\n", 2) >= 0 &&
+	    mailstream_flush(stream) == 0;
+	mailstream_set_privacy(stream, 1);
+	return ok ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_STREAM;
+}
+
+/*
+ * Runs AUTHENTICATE with one client response: as SASL-IR (RFC 4959)
+ * when the server has it, else after the first "+" continuation.  A
+ * second continuation carries the server's error, and abort_reply
+ * answers it so that the tagged NO follows.
+ */
+static int
+sasl_exchange(struct ld_imap *session, const char *mechanism,
+    const char *response, const char *abort_reply)
+{
+	mailimap *imap = session->imap;
+	struct mailimap_response *reply = NULL;
+	int sasl_ir = mailimap_has_extension(imap, "SASL-IR");
+	size_t size = strlen(mechanism) + strlen(response) + 32;
+	char *command = malloc(size);
+	char *line;
+	int r;
+
+	if (command == NULL)
+		return MAILIMAP_ERROR_MEMORY;
+	if (sasl_ir)
+		snprintf(command, size, "AUTHENTICATE %s %s", mechanism,
+		    response[0] != '\0' ? response : "=");
+	else
+		snprintf(command, size, "AUTHENTICATE %s", mechanism);
+
+	mailstream_set_privacy(imap->imap_stream, 0);
+	r = mailimap_send_current_tag(imap);
+	mailstream_set_privacy(imap->imap_stream, 1);
+	if (r == MAILIMAP_NO_ERROR)
+		r = send_private_line(session, command);
+	free(command);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+
+	if ((line = mailimap_read_line(imap)) == NULL)
+		return MAILIMAP_ERROR_STREAM;
+	if (!sasl_ir && line[0] == '+') {
+		if ((r = send_private_line(session, response)) != MAILIMAP_NO_ERROR)
+			return r;
+		if ((line = mailimap_read_line(imap)) == NULL)
+			return MAILIMAP_ERROR_STREAM;
+	}
+	if (line[0] == '+') {
+		if ((r = send_private_line(session, abort_reply)) != MAILIMAP_NO_ERROR)
+			return r;
+		if (mailimap_read_line(imap) == NULL)
+			return MAILIMAP_ERROR_STREAM;
+	}
+
+	r = mailimap_parse_response(imap, &reply);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	r = reply->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+	mailimap_response_free(reply);
+	if (r != MAILIMAP_RESP_COND_STATE_OK)
+		return MAILIMAP_ERROR_LOGIN;
+	imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* Builds the mechanism's client response, base64-encoded. */
+static char *
+sasl_response(const struct ld_imap_params *params)
+{
+	size_t user_length = strlen(params->user);
+	size_t size = 3 * user_length + strlen(params->secret) +
+	    strlen(params->host) + 64;
+	unsigned char *raw = malloc(size);
+	size_t n = 0;
+	char *encoded;
+
+	if (raw == NULL)
+		return NULL;
+	if (params->auth == LD_AUTH_PLAIN) {
+		/* RFC 4616: authzid NUL authcid NUL passwd, authzid empty. */
+		n = (size_t)snprintf((char *)raw, size, "%c%s%c%s", '\0',
+		    params->user, '\0', params->secret);
+	} else {
+		/* RFC 7628 with RFC 5801's GS2 header; "," and "=" escaped. */
+		memcpy(raw, "n,a=", 4);
+		n = 4;
+		for (size_t i = 0; i < user_length; i++) {
+			char c = params->user[i];
+
+			if (c == ',' || c == '=') {
+				memcpy(raw + n, c == ',' ? "=2C" : "=3D", 3);
+				n += 3;
+			} else {
+				raw[n++] = (unsigned char)c;
+			}
+		}
+		n += (size_t)snprintf((char *)raw + n, size - n,
+		    ",\001host=%s\001port=%u\001auth=Bearer %s\001\001",
+		    params->host, params->port, params->secret);
+	}
+	encoded = base64_encode(raw, n);
+	explicit_bzero(raw, size);
+	free(raw);
+	return encoded;
+}
+
+static enum ld_status
+authenticate(struct ld_imap *session, const struct ld_imap_params *params,
+    struct ld_error *err)
+{
+	static const char *const names[] = { "LOGIN", "AUTHENTICATE PLAIN",
+	    "AUTHENTICATE XOAUTH2", "AUTHENTICATE OAUTHBEARER" };
+	const char *step = names[params->auth];
+	char *response;
+	char text[400];
+	int r;
+
+	switch (params->auth) {
+	case LD_AUTH_LOGIN:
+		if (mailimap_has_extension(session->imap, "LOGINDISABLED"))
+			return ld_error_set(err, LD_ERR_AUTH,
+			    "account %s: %s:%u disables LOGIN on this "
+			    "connection (LOGINDISABLED); use TLS or auth = plain",
+			    session->account, session->host, session->port);
+		r = mailimap_login(session->imap, params->user, params->secret);
+		break;
+	case LD_AUTH_XOAUTH2:
+		r = mailimap_oauth2_authenticate(session->imap, params->user,
+		    params->secret);
+		break;
+	default:
+		if ((response = sasl_response(params)) == NULL)
+			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+		r = sasl_exchange(session, params->auth == LD_AUTH_PLAIN ?
+		    "PLAIN" : "OAUTHBEARER", response,
+		    params->auth == LD_AUTH_PLAIN ? "*" : "AQ==");
+		explicit_bzero(response, strlen(response));
+		free(response);
+		break;
+	}
+
+	if ((r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_CUSTOM_COMMAND) &&
+	    strstr(server_text(session, text, sizeof(text)), "[UNAVAILABLE]") !=
+	    NULL)
+		return ld_error_set(err, LD_ERR_NETWORK,
+		    "account %s: %s:%u could not check the credentials of user "
+		    "%s right now: \"%s\"; try again later, and read the "
+		    "server's log if it repeats", session->account,
+		    session->host, session->port, params->user, text);
+	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_CUSTOM_COMMAND)
+		return ld_error_set(err, LD_ERR_AUTH,
+		    "account %s: %s:%u rejected %s for user %s: \"%s\"; check the "
+		    "user name and the password (or token)", session->account,
+		    session->host, session->port, step, params->user,
+		    server_text(session, text, sizeof(text)));
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, step, err);
+	return LD_OK;
+}
+
+static enum ld_status
+open_session(struct ld_imap *session, const struct ld_imap_params *params,
+    const struct ld_conn_params *conn_params, struct ld_error *err)
+{
+	struct ld_conn *conn = NULL;
+	enum ld_status status;
+
+	if ((status = ld_conn_open(conn_params, &conn, err)) != LD_OK)
+		return status;
+	if (params->tls == LD_TLS_IMPLICIT &&
+	    (status = ld_conn_start_tls(conn, conn_params, err)) != LD_OK) {
+		ld_conn_close(&conn);
+		return status;
+	}
+	if ((status = read_greeting(session, conn, params, err)) != LD_OK)
+		return status;
+	if ((status = refresh_capabilities(session, err)) != LD_OK)
+		return status;
+	if (params->tls == LD_TLS_STARTTLS &&
+	    (status = start_tls(session, conn_params, err)) != LD_OK)
+		return status;
+
+	if (session->imap->imap_state == MAILIMAP_STATE_NON_AUTHENTICATED) {
+		if ((status = authenticate(session, params, err)) != LD_OK)
+			return status;
+		/* Servers may offer more capabilities after login. */
+		if ((status = refresh_capabilities(session, err)) != LD_OK)
+			return status;
+	}
+	return LD_OK;
+}
+
+enum ld_status
+ld_imap_open(const struct ld_imap_params *params, struct ld_imap **session_r,
+    struct ld_error *err)
+{
+	struct ld_conn_params conn_params;
+	struct ld_imap *session;
+	enum ld_status status;
+
+	*session_r = NULL;
+	if ((status = check_params(params, err)) != LD_OK)
+		return status;
+
+	memset(&conn_params, 0, sizeof(conn_params));
+	conn_params.account = params->account;
+	conn_params.host = params->host;
+	conn_params.port = params->port;
+	conn_params.ca_file = params->ca_file;
+	conn_params.tls_fingerprint = params->tls_fingerprint;
+	conn_params.timeout_seconds = params->timeout_seconds != 0 ?
+	    params->timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
+	conn_params.loopback_only = params->tls == LD_TLS_NONE;
+
+	if ((session = session_new(params)) == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	status = open_session(session, params, &conn_params, err);
+	if (status != LD_OK) {
+		session->broken = 1;
+		ld_imap_close(&session);
+		return status;
+	}
+	*session_r = session;
+	return LD_OK;
+}
+
+void
+ld_imap_close(struct ld_imap **sessionp)
+{
+	struct ld_imap *session;
+
+	if (sessionp == NULL || (session = *sessionp) == NULL)
+		return;
+	if (session->imap != NULL) {
+		if (!session->broken && session->imap->imap_stream != NULL)
+			mailimap_logout(session->imap);
+		mailimap_free(session->imap);
+	}
+	free(session->account);
+	free(session->host);
+	free(session);
+	*sessionp = NULL;
+}
+
+int
+ld_imap_has_capability(struct ld_imap *session, const char *name)
+{
+	char copy[128];
+
+	/* libetpan takes a non-const string. */
+	if (snprintf(copy, sizeof(copy), "%s", name) >= (int)sizeof(copy))
+		return 0;
+	return mailimap_has_extension(session->imap, copy);
+}
+
+/* LIST */
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} folder_attributes[] = {
+	{ "Noselect", LD_FOLDER_NOSELECT },
+	{ "All", LD_FOLDER_ALL },
+	{ "Archive", LD_FOLDER_ARCHIVE },
+	{ "Drafts", LD_FOLDER_DRAFTS },
+	{ "Flagged", LD_FOLDER_FLAGGED },
+	{ "Junk", LD_FOLDER_JUNK },
+	{ "Sent", LD_FOLDER_SENT },
+	{ "Trash", LD_FOLDER_TRASH },
+	{ "Important", LD_FOLDER_IMPORTANT },
+	{ "NonExistent", LD_FOLDER_NONEXISTENT },
+};
+
+/* Maps an attribute name without its backslash to LD_FOLDER_* or 0. */
+static unsigned
+attribute_flag(const char *name)
+{
+	if (name[0] == '\\')
+		name++;
+	for (size_t i = 0; i < sizeof(folder_attributes) /
+	    sizeof(folder_attributes[0]); i++)
+		if (strcasecmp(name, folder_attributes[i].name) == 0)
+			return folder_attributes[i].flag;
+	return 0;
+}
+
+static unsigned
+list_flags(const struct mailimap_mbx_list_flags *mbf)
+{
+	unsigned flags = 0;
+
+	if (mbf == NULL)
+		return 0;
+	if (mbf->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    mbf->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		flags |= LD_FOLDER_NOSELECT;
+	for (clistiter *it = clist_begin(mbf->mbf_oflags); it != NULL;
+	    it = clist_next(it)) {
+		const struct mailimap_mbx_list_oflag *of = clist_content(it);
+
+		if (of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
+		    of->of_flag_ext != NULL)
+			flags |= attribute_flag(of->of_flag_ext);
+	}
+	return flags;
+}
+
+static enum ld_status
+copy_folder(const struct mailimap_mailbox_list *mb,
+    struct ld_imap_folder *folder, struct ld_error *err)
+{
+	struct ld_error ignored;
+
+	memset(folder, 0, sizeof(*folder));
+	folder->raw_name = strdup(mb->mb_name);
+	if (folder->raw_name == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	/* A name that is not valid modified UTF-7 is shown as sent. */
+	if (ld_mutf7_to_utf8(mb->mb_name, &folder->name, &ignored) != LD_OK) {
+		ld_log_debug(LD_DEBUG_IMAP, "%s", ignored.message);
+		folder->name = strdup(mb->mb_name);
+		if (folder->name == NULL)
+			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
+	folder->delimiter = mb->mb_delimiter;
+	folder->flags = list_flags(mb->mb_flag);
+	return LD_OK;
+}
+
+/* Copies the LIST replies that libetpan stored for the last command. */
+static enum ld_status
+copy_folders(clist *list, struct ld_imap_folder **folders_r,
+    size_t *count_r, struct ld_error *err)
+{
+	size_t count = list != NULL ? (size_t)clist_count(list) : 0;
+	struct ld_imap_folder *folders;
+	size_t n = 0;
+
+	folders = calloc(count > 0 ? count : 1, sizeof(*folders));
+	if (folders == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	for (clistiter *it = count > 0 ? clist_begin(list) : NULL; it != NULL;
+	    it = clist_next(it)) {
+		const struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb == NULL || mb->mb_name == NULL)
+			continue;
+		if (copy_folder(mb, &folders[n], err) != LD_OK) {
+			ld_imap_folders_free(&folders, n + 1);
+			return LD_ERR_NOMEM;
+		}
+		n++;
+	}
+	*folders_r = folders;
+	*count_r = n;
+	return LD_OK;
+}
+
+enum ld_status
+ld_imap_list(struct ld_imap *session, struct ld_imap_folder **folders_r,
+    size_t *count_r, struct ld_error *err)
+{
+	clist *list = NULL;
+	enum ld_status status;
+	int r;
+
+	*folders_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "LIST", err);
+
+	if (ld_imap_has_capability(session, "SPECIAL-USE")) {
+		r = mailimap_custom_command(session->imap,
+		    "LIST \"\" \"*\" RETURN (SPECIAL-USE)");
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_failure(session, r,
+			    "LIST RETURN (SPECIAL-USE)", err);
+		return copy_folders(
+		    session->imap->imap_response_info->rsp_mailbox_list,
+		    folders_r, count_r, err);
+	}
+
+	r = mailimap_list(session->imap, "", "*", &list);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "LIST", err);
+	status = copy_folders(list, folders_r, count_r, err);
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	return status;
+}
+
+void
+ld_imap_folders_free(struct ld_imap_folder **folders, size_t count)
+{
+	if (folders == NULL || *folders == NULL)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free((*folders)[i].name);
+		free((*folders)[i].raw_name);
+	}
+	free(*folders);
+	*folders = NULL;
+}
+
+/* EXAMINE */
+
+/*
+ * Returns 1 when a NO reply says that the mailbox does not exist.
+ * NOTE: Dovecot 2.3.19 sends only the text "Mailbox doesn't exist", with
+ * no [NONEXISTENT] code (RFC 5530), so the text is matched too.
+ */
+static int
+reply_means_missing(const char *text)
+{
+	return strstr(text, "[NONEXISTENT]") != NULL ||
+	    strcasestr(text, "doesn't exist") != NULL ||
+	    strcasestr(text, "does not exist") != NULL;
+}
+
+enum ld_status
+ld_imap_examine(struct ld_imap *session, const char *raw_name,
+    uint32_t *exists_r, struct ld_error *err)
+{
+	struct ld_error ignored;
+	char *name = NULL;
+	char step[300], text[400];
+	int r;
+
+	*exists_r = 0;
+	if (session->broken)
+		return broken_error(session, "EXAMINE", err);
+	if (ld_mutf7_to_utf8(raw_name, &name, &ignored) != LD_OK)
+		name = NULL;
+	snprintf(step, sizeof(step), "EXAMINE of folder \"%s\"",
+	    name != NULL ? name : raw_name);
+	free(name);
+
+	r = mailimap_examine(session->imap, raw_name);
+	if (r == MAILIMAP_ERROR_EXAMINE) {
+		server_text(session, text, sizeof(text));
+		return ld_error_set(err, reply_means_missing(text) ?
+		    LD_ERR_NOT_FOUND : LD_ERR_PROTOCOL,
+		    "account %s: %s:%u refused %s: \"%s\"; check the folder "
+		    "name against the server's LIST", session->account,
+		    session->host, session->port, step, text);
+	}
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, step, err);
+	/* libetpan drops the selection info after a failed EXAMINE. */
+	if (session->imap->imap_selection_info == NULL)
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u accepted %s but sent no mailbox data",
+		    session->account, session->host, session->port, step);
+	*exists_r = session->imap->imap_selection_info->sel_exists;
+	return LD_OK;
+}
+
+/* UID SEARCH */
+
+static struct mailimap_search_key *
+header_key(const struct ld_imap_search_term *term)
+{
+	char *name = strdup(term->header);
+	char *value = strdup(term->value);
+	struct mailimap_search_key *key = NULL;
+
+	if (name != NULL && value != NULL)
+		key = mailimap_search_key_new_header(name, value);
+	if (key == NULL) {
+		free(name);
+		free(value);
+	}
+	return key;
+}
+
+/* Builds (OR t1 (OR t2 t3)) from the terms; NULL when out of memory. */
+static struct mailimap_search_key *
+build_search_key(const struct ld_imap_search_term *terms, size_t count)
+{
+	struct mailimap_search_key *key = header_key(&terms[count - 1]);
+
+	for (size_t i = count - 1; i > 0 && key != NULL; i--) {
+		struct mailimap_search_key *left = header_key(&terms[i - 1]);
+		struct mailimap_search_key *both = NULL;
+
+		if (left != NULL)
+			both = mailimap_search_key_new_or(left, key);
+		if (both == NULL) {
+			if (left != NULL)
+				mailimap_search_key_free(left);
+			mailimap_search_key_free(key);
+			return NULL;
+		}
+		key = both;
+	}
+	return key;
+}
+
+static enum ld_status
+copy_uids(clist *result, uint32_t **uids_r, size_t *count_r,
+    struct ld_error *err)
+{
+	size_t count = result != NULL ? (size_t)clist_count(result) : 0;
+	uint32_t *uids = calloc(count > 0 ? count : 1, sizeof(*uids));
+	size_t n = 0;
+
+	if (uids == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	for (clistiter *it = count > 0 ? clist_begin(result) : NULL;
+	    it != NULL; it = clist_next(it))
+		uids[n++] = *(uint32_t *)clist_content(it);
+	*uids_r = uids;
+	*count_r = n;
+	return LD_OK;
+}
+
+enum ld_status
+ld_imap_search(struct ld_imap *session,
+    const struct ld_imap_search_term *terms, size_t term_count,
+    uint32_t **uids_r, size_t *count_r, struct ld_error *err)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	enum ld_status status;
+	int r;
+
+	*uids_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "UID SEARCH", err);
+	if (term_count == 0)
+		return copy_uids(NULL, uids_r, count_r, err);
+	if ((key = build_search_key(terms, term_count)) == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+
+	r = mailimap_uid_search(session->imap, "UTF-8", key, &result);
+	if (r == MAILIMAP_ERROR_UID_SEARCH) {
+		/* RFC 3501 allows a server to reject CHARSET UTF-8. */
+		ld_log_debug(LD_DEBUG_IMAP, "account %s: UID SEARCH CHARSET "
+		    "UTF-8 refused; retrying without CHARSET", session->account);
+		r = mailimap_uid_search(session->imap, NULL, key, &result);
+	}
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "UID SEARCH", err);
+	status = copy_uids(result, uids_r, count_r, err);
+	mailimap_search_result_free(result);
+	return status;
+}
+
+/* Appends s as an IMAP quoted string; returns 0 when s cannot be quoted. */
+static int
+append_quoted(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(out);
+
+	if (n + 1 >= size)
+		return 0;
+	out[n++] = '"';
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c > 0x7e || n + 4 >= size)
+			return 0;
+		if (c == '"' || c == '\\')
+			out[n++] = '\\';
+		out[n++] = (char)c;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return 1;
+}
+
+enum ld_status
+ld_imap_search_gmail(struct ld_imap *session, const char *query,
+    uint32_t **uids_r, size_t *count_r, struct ld_error *err)
+{
+	char command[1200] = "UID SEARCH X-GM-RAW ";
+	int r;
+
+	*uids_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "UID SEARCH X-GM-RAW", err);
+	if (!ld_imap_has_capability(session, "X-GM-EXT-1"))
+		return ld_error_set(err, LD_ERR_UNSUPPORTED,
+		    "account %s: %s:%u does not offer X-GM-EXT-1, so it "
+		    "cannot run an X-GM-RAW search", session->account,
+		    session->host, session->port);
+	if (!append_quoted(command, sizeof(command), query))
+		return ld_error_set(err, LD_ERR_USAGE,
+		    "account %s: X-GM-RAW query \"%s\" is too long or has "
+		    "characters outside printable US-ASCII", session->account,
+		    query);
+
+	r = mailimap_custom_command(session->imap, command);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "UID SEARCH X-GM-RAW", err);
+	return copy_uids(session->imap->imap_response_info->rsp_search_result,
+	    uids_r, count_r, err);
+}
+
+/* UID FETCH */
+
+/* Converts an INTERNALDATE to seconds since the epoch, or -1. */
+static time_t
+internal_date_seconds(const struct mailimap_date_time *dt)
+{
+	struct tm tm;
+	int zone = dt->dt_zone < 0 ? -dt->dt_zone : dt->dt_zone;
+	long offset = (zone / 100) * 3600L + (zone % 100) * 60L;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = dt->dt_year - 1900;
+	tm.tm_mon = dt->dt_month - 1;
+	tm.tm_mday = dt->dt_day;
+	tm.tm_hour = dt->dt_hour;
+	tm.tm_min = dt->dt_min;
+	tm.tm_sec = dt->dt_sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	/* "+0200" is two hours ahead of UTC, so subtract it. */
+	return dt->dt_zone < 0 ? t + offset : t - offset;
+}
+
+static void
+free_list_item(void *data, void *unused)
+{
+	(void)unused;
+	free(data);
+}
+
+static struct mailimap_fetch_type *
+build_fetch_type(const char *const *fields, size_t field_count)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_header_list *headers;
+	struct mailimap_section *section;
+	struct mailimap_fetch_att *att;
+	clist *names = clist_new();
+
+	type = mailimap_fetch_type_new_fetch_att_list_empty();
+	if (names == NULL || type == NULL)
+		goto fail;
+	for (size_t i = 0; i < field_count; i++) {
+		char *name = strdup(fields[i]);
+
+		if (name == NULL || clist_append(names, name) != 0) {
+			free(name);
+			goto fail;
+		}
+	}
+	if (mailimap_fetch_type_new_fetch_att_list_add(type,
+	    mailimap_fetch_att_new_uid()) != 0 ||
+	    mailimap_fetch_type_new_fetch_att_list_add(type,
+	    mailimap_fetch_att_new_internaldate()) != 0)
+		goto fail;
+
+	/* BODY.PEEK, because a plain BODY[] would set \Seen. */
+	headers = mailimap_header_list_new(names);
+	if (headers == NULL)
+		goto fail;
+	names = NULL;
+	section = mailimap_section_new_header_fields(headers);
+	if (section == NULL) {
+		mailimap_header_list_free(headers);
+		goto fail;
+	}
+	att = mailimap_fetch_att_new_body_peek_section(section);
+	if (att == NULL) {
+		mailimap_section_free(section);
+		goto fail;
+	}
+	if (mailimap_fetch_type_new_fetch_att_list_add(type, att) != 0) {
+		mailimap_fetch_att_free(att);
+		goto fail;
+	}
+	return type;
+
+fail:
+	if (names != NULL) {
+		clist_foreach(names, free_list_item, NULL);
+		clist_free(names);
+	}
+	if (type != NULL)
+		mailimap_fetch_type_free(type);
+	return NULL;
+}
+
+/* Copies one FETCH reply; returns 0 when it has no UID or header. */
+static int
+copy_message(const struct mailimap_msg_att *msg, struct ld_imap_message *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->internal_date = -1;
+	for (clistiter *it = clist_begin(msg->att_list); it != NULL;
+	    it = clist_next(it)) {
+		const struct mailimap_msg_att_item *item = clist_content(it);
+		const struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID) {
+			out->uid = st->att_data.att_uid;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
+		    st->att_data.att_internal_date != NULL) {
+			out->internal_date = internal_date_seconds(
+			    st->att_data.att_internal_date);
+		} else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+		    st->att_data.att_body_section != NULL) {
+			const struct mailimap_msg_att_body_section *body =
+			    st->att_data.att_body_section;
+			size_t length = body->sec_body_part != NULL ?
+			    body->sec_length : 0;
+
+			free(out->header);
+			out->header = malloc(length + 1);
+			if (out->header == NULL)
+				return -1;
+			if (length > 0)
+				memcpy(out->header, body->sec_body_part, length);
+			out->header[length] = '\0';
+			out->header_length = length;
+		}
+	}
+	if (out->uid == 0 || out->header == NULL) {
+		free(out->header);
+		out->header = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+static enum ld_status
+copy_messages(clist *result, struct ld_imap_message **messages_r,
+    size_t *count_r, struct ld_error *err)
+{
+	size_t count = result != NULL ? (size_t)clist_count(result) : 0;
+	struct ld_imap_message *messages;
+	size_t n = 0;
+
+	messages = calloc(count > 0 ? count : 1, sizeof(*messages));
+	if (messages == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	for (clistiter *it = count > 0 ? clist_begin(result) : NULL;
+	    it != NULL; it = clist_next(it)) {
+		int r = copy_message(clist_content(it), &messages[n]);
+
+		if (r < 0) {
+			ld_imap_messages_free(&messages, n);
+			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+		}
+		n += (size_t)r;
+	}
+	*messages_r = messages;
+	*count_r = n;
+	return LD_OK;
+}
+
+enum ld_status
+ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
+    size_t uid_count, const char *const *fields, size_t field_count,
+    struct ld_imap_message **messages_r, size_t *count_r,
+    struct ld_error *err)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_set *set;
+	clist *result = NULL;
+	enum ld_status status;
+	int r;
+
+	*messages_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "UID FETCH", err);
+	if (uid_count == 0)
+		return copy_messages(NULL, messages_r, count_r, err);
+	if (field_count == 0)
+		return ld_error_set(err, LD_ERR_USAGE,
+		    "UID FETCH needs at least one header field name");
+
+	if ((set = mailimap_set_new_empty()) == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < uid_count; i++) {
+		if (mailimap_set_add_single(set, uids[i]) != 0) {
+			mailimap_set_free(set);
+			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+		}
+	}
+	if ((type = build_fetch_type(fields, field_count)) == NULL) {
+		mailimap_set_free(set);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
+
+	r = mailimap_uid_fetch(session->imap, set, type, &result);
+	mailimap_fetch_type_free(type);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "UID FETCH", err);
+	status = copy_messages(result, messages_r, count_r, err);
+	mailimap_fetch_list_free(result);
+	return status;
+}
+
+void
+ld_imap_messages_free(struct ld_imap_message **messages, size_t count)
+{
+	if (messages == NULL || *messages == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		free((*messages)[i].header);
+	free(*messages);
+	*messages = NULL;
+}

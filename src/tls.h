@@ -1,0 +1,83 @@
+/*
+ * Network connections for the IMAP session: TCP with a timeout on every
+ * step, optionally wrapped in TLS by OpenSSL with certificate
+ * verification (chain and host name) or a pinned leaf certificate.
+ *
+ * This module uses OpenSSL only and knows nothing of IMAP; imap.c plugs
+ * a connection into libetpan as a stream driver.  A connection belongs
+ * to one thread at a time.
+ */
+#ifndef LANDED_TLS_H
+#define LANDED_TLS_H
+
+#include <sys/types.h>
+
+#include "status.h"
+
+/* Where to connect and how to trust the server; strings are borrowed. */
+struct ld_conn_params {
+	const char *account;		/* config name, used in every message */
+	const char *host;
+	unsigned port;
+	const char *ca_file;		/* NULL: the system trust store */
+	const char *tls_fingerprint;	/* "sha256:AB:CD:..." or NULL */
+	unsigned timeout_seconds;	/* per network step; 0 means 30 */
+	int loopback_only;		/* reject addresses outside loopback */
+};
+
+struct ld_conn;
+
+/*
+ * Resolves params->host and connects over TCP, trying each address until
+ * the deadline of timeout_seconds.  The connection copies what it keeps
+ * of params.
+ */
+enum ld_status ld_conn_open(const struct ld_conn_params *params,
+    struct ld_conn **conn_r, struct ld_error *err);
+
+/*
+ * Runs the TLS handshake on an open connection and verifies the server:
+ * against the pin when params->tls_fingerprint is set, else the chain
+ * against ca_file or the system store and the host name (or IP address).
+ * On failure no application data has been sent over TLS.
+ */
+enum ld_status ld_conn_start_tls(struct ld_conn *conn,
+    const struct ld_conn_params *params, struct ld_error *err);
+
+/*
+ * Reads up to size bytes, waiting at most timeout_seconds for the first.
+ * Returns the byte count, 0 when the server closed the connection or -1
+ * on a timeout or error; ld_conn_error() then describes the failure.
+ */
+ssize_t ld_conn_read(struct ld_conn *conn, void *buf, size_t size);
+
+/* Writes all size bytes or returns -1 (timeout or error). */
+ssize_t ld_conn_write(struct ld_conn *conn, const void *buf, size_t size);
+
+/*
+ * Writes into err a sentence about the last failed read or write, naming
+ * the step (e.g. "UID FETCH"), and returns LD_ERR_TIMEOUT or
+ * LD_ERR_NETWORK.  Returns LD_OK and leaves err alone when nothing failed.
+ */
+enum ld_status ld_conn_error(const struct ld_conn *conn, const char *step,
+    struct ld_error *err);
+
+/* Returns 1 once a read or write has failed, timed out or seen EOF. */
+int ld_conn_is_broken(const struct ld_conn *conn);
+
+int ld_conn_fd(const struct ld_conn *conn);
+
+/* Sends a TLS close_notify when possible, closes the socket, frees *conn. */
+void ld_conn_close(struct ld_conn **conn);
+
+/* Returns 1 for "localhost", 127.0.0.0/8 and ::1 (literal names only). */
+int ld_host_is_loopback(const char *host);
+
+/*
+ * Parses "sha256:AB:CD:..." (colons optional, hex in either case) into
+ * 32 bytes.
+ */
+enum ld_status ld_tls_parse_fingerprint(const char *text,
+    unsigned char digest[32], struct ld_error *err);
+
+#endif
