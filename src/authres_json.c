@@ -199,3 +199,54 @@ ld_authres_header_json(const struct landed_ar_header *h)
 	}
 	return object;
 }
+
+/*
+ * Bump allocator for jansson while `landed parse` writes one header at a
+ * time: every value of a header is freed before the next header is
+ * built, so the arena is simply rewound.  Blocks that do not fit come
+ * from malloc().
+ */
+#define JSON_ARENA_BYTES	(1024 * 1024)
+
+static char *json_arena;
+static size_t json_arena_used;
+
+static void *
+arena_malloc(size_t size)
+{
+	size_t rounded = (size + 15) & ~(size_t)15;
+	void *block;
+
+	if (rounded < size || JSON_ARENA_BYTES - json_arena_used < rounded)
+		return malloc(size);
+	block = json_arena + json_arena_used;
+	json_arena_used += rounded;
+	return block;
+}
+
+static void
+arena_free(void *block)
+{
+	char *p = block;
+
+	if (p >= json_arena && p < json_arena + JSON_ARENA_BYTES)
+		return;
+	free(block);
+}
+
+int
+ld_authres_json_arena_start(void)
+{
+	json_arena = malloc(JSON_ARENA_BYTES);
+	if (json_arena == NULL)
+		return -1;
+	json_arena_used = 0;
+	json_set_alloc_funcs(arena_malloc, arena_free);
+	return 0;
+}
+
+void
+ld_authres_json_arena_rewind(void)
+{
+	json_arena_used = 0;
+}

@@ -16,4 +16,14 @@
  */
 json_t *ld_authres_header_json(const struct landed_ar_header *h);
 
+/*
+ * Makes jansson allocate from an arena until the process exits, for a
+ * single-threaded program that builds and frees one header's JSON at a
+ * time.  Call it before any other jansson call, and call
+ * ld_authres_json_arena_rewind() only when no JSON value is alive.
+ * Returns 0, or -1 when out of memory.
+ */
+int ld_authres_json_arena_start(void);
+void ld_authres_json_arena_rewind(void);
+
 #endif
