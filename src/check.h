@@ -11,6 +11,7 @@
 #include "landed/provider.h"
 #include "result.h"
 #include "status.h"
+#include "trust.h"
 
 struct ld_check_options {
 	unsigned timeout_seconds;	/* per network step */
@@ -30,11 +31,9 @@ enum ld_status ld_check_account(const struct ld_account *account,
 /*
  * Sets trusted on each header of a received message and fills the
  * result's auth, authserv_id and ignored_headers from the receiver's own
- * fields only.  extra_patterns are the config's authserv_id patterns,
- * which replace the provider's when given.
+ * fields only.  Returns 0, or -1 when out of memory.
  */
-void ld_verdict_fill(struct ld_result *result,
-    const struct landed_provider *provider,
-    char *const *extra_patterns, size_t extra_count);
+int ld_verdict_fill(struct ld_result *result,
+    const struct ld_trust_policy *policy);
 
 #endif

@@ -1,12 +1,450 @@
+/*
+ * landed check: log into each seed account, find each test message and
+ * report where it landed and what the receiver concluded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include "check.h"
 #include "commands.h"
+#include "config.h"
+#include "log.h"
+#include "plan.h"
+#include "provider_registry.h"
+#include "report.h"
+
+#define DEFAULT_JOBS 32
+#define MAX_JOBS 256
+#define DEFAULT_TIMEOUT 30
+
+static const char check_usage[] =
+"usage: landed check [-c FILE] [-a ACCOUNT]... TESTS... [OPTIONS]\n"
+"\n"
+"Log into each seed account of landed.conf (read-only), find each test\n"
+"message and report where it landed and what the receiver concluded.\n"
+"\n"
+"tests (at least one):\n"
+"  --sent FILE.eml        a sent message: its Message-ID identifies the test,\n"
+"                         its file name (without .eml) labels it\n"
+"  --message-id [LABEL=]ID  a Message-ID such as '<abc@example.com>'\n"
+"  --tag TAG              matched exactly in the X-Landed-Tag header, or as a\n"
+"                         whole word in the Subject\n"
+"\n"
+"options:\n"
+"  -c, --config FILE      config file (default: $LANDED_CONFIG, ./landed.conf,\n"
+"                         $XDG_CONFIG_HOME/landed/landed.conf)\n"
+"  -a, --account NAME     check only this account (repeatable)\n"
+"  --format table|json    report format (default: table)\n"
+"  -o, --output FILE      write the report to FILE instead of stdout\n"
+"  --fail-on LIST         exit 1 when a result is in one of these classes,\n"
+"                         comma-separated: spam, missing, rejected, other,\n"
+"                         error, dmarc-fail, spf-fail, dkim-fail, auth-unknown\n"
+"  -j, --jobs N           accounts checked in parallel (default 32)\n"
+"  --timeout SECONDS      limit for each network step (default 30)\n"
+"  -v, --verbose          per-cell details in the table, progress messages\n"
+"  -q, --quiet            print only errors on stderr\n"
+"  --debug LIST           debug output for imap, tls, parse, config or all;\n"
+"                         the IMAP trace masks passwords and tokens\n"
+"  -h, --help             show this help\n"
+"\n"
+"exit status: 0 every account checked and nothing matched --fail-on;\n"
+"1 a result matched --fail-on; 2 usage or config error; 3 at least one\n"
+"account could not be checked (the others are still reported).\n";
+
+enum format { FORMAT_TABLE, FORMAT_JSON };
+
+struct check_args {
+	const char *config_path;
+	const char **accounts;
+	size_t account_count;
+	struct ld_plan plan;
+	enum format format;
+	const char *output;
+	unsigned fail_on;
+	unsigned jobs;
+	unsigned timeout;
+};
+
+/* Work shared by the account workers. */
+struct check_pool {
+	pthread_mutex_t lock;
+	size_t next;
+	struct ld_report *report;
+	const struct ld_check_options *options;
+	size_t done;
+};
+
+static int
+parse_uint(const char *option, const char *text, unsigned min, unsigned max,
+    unsigned *value_r)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+	    value < min || value > max) {
+		fprintf(stderr, "landed check: invalid value \"%s\" for %s: "
+		    "expected a whole number from %u to %u\n", text, option,
+		    min, max);
+		return -1;
+	}
+	*value_r = (unsigned)value;
+	return 0;
+}
+
+static int
+add_account_filter(struct check_args *args, const char *name)
+{
+	const char **grown = realloc(args->accounts,
+	    (args->account_count + 1) * sizeof(*grown));
+
+	if (grown == NULL)
+		return -1;
+	args->accounts = grown;
+	args->accounts[args->account_count++] = name;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct check_args *args)
+{
+	enum { OPT_SENT = 256, OPT_MESSAGE_ID, OPT_TAG, OPT_FORMAT, OPT_FAIL_ON,
+	    OPT_TIMEOUT, OPT_DEBUG, OPT_WAIT, OPT_BOUNCES };
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "sent", required_argument, NULL, OPT_SENT },
+		{ "message-id", required_argument, NULL, OPT_MESSAGE_ID },
+		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "debug", required_argument, NULL, OPT_DEBUG },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "bounces", required_argument, NULL, OPT_BOUNCES },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ld_error err = { 0 };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:a:o:j:vqh", options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			args->config_path = optarg;
+			break;
+		case 'a':
+			if (add_account_filter(args, optarg) != 0)
+				return -1;
+			break;
+		case OPT_SENT:
+			if (ld_plan_add_sent(&args->plan, optarg, &err) != LD_OK)
+				goto plan_error;
+			break;
+		case OPT_MESSAGE_ID:
+			if (ld_plan_add_message_id(&args->plan, optarg, &err) != LD_OK)
+				goto plan_error;
+			break;
+		case OPT_TAG:
+			if (ld_plan_add_tag(&args->plan, optarg, &err) != LD_OK)
+				goto plan_error;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "table") == 0) {
+				args->format = FORMAT_TABLE;
+			} else if (strcmp(optarg, "json") == 0) {
+				args->format = FORMAT_JSON;
+			} else {
+				fprintf(stderr, "landed check: unknown format \"%s\"; "
+				    "use table or json\n", optarg);
+				return -1;
+			}
+			break;
+		case 'o':
+			args->output = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (ld_plan_parse_fail_on(optarg, &args->fail_on, &err) != LD_OK)
+				goto plan_error;
+			break;
+		case 'j':
+			if (parse_uint("-j", optarg, 1, MAX_JOBS, &args->jobs) != 0)
+				return -1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint("--timeout", optarg, 1, 3600, &args->timeout) != 0)
+				return -1;
+			break;
+		case 'v':
+			ld_log_set_verbosity(2);
+			break;
+		case 'q':
+			ld_log_set_verbosity(0);
+			break;
+		case OPT_DEBUG:
+			if (ld_log_enable_debug(optarg) != 0) {
+				fprintf(stderr, "landed check: unknown debug subsystem "
+				    "in \"%s\"; use imap, tls, parse, config or all\n",
+				    optarg);
+				return -1;
+			}
+			break;
+		case OPT_WAIT:
+		case OPT_BOUNCES:
+			fprintf(stderr, "landed check: %s is not implemented in "
+			    "this version\n", argv[optind - 2]);
+			return -1;
+		case 'h':
+			fputs(check_usage, stdout);
+			exit(LD_EXIT_OK);
+		default:
+			fputs("run 'landed check --help' for the options\n", stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "landed check: unexpected argument \"%s\"; tests are "
+		    "given with --sent, --message-id or --tag\n", argv[optind]);
+		return -1;
+	}
+	if (args->plan.test_count == 0) {
+		fputs("landed check: no tests given; use --sent FILE.eml, "
+		    "--message-id ID or --tag TAG (see 'landed check --help')\n",
+		    stderr);
+		return -1;
+	}
+	return 0;
+
+plan_error:
+	fprintf(stderr, "landed check: %s\n", err.message);
+	return -1;
+}
+
+/* Fills the report's accounts from the config, keeping only -a ones. */
+static int
+select_accounts(const struct ld_config *config, const struct check_args *args,
+    struct ld_report *report)
+{
+	report->accounts = calloc(config->account_count + 1,
+	    sizeof(*report->accounts));
+	if (report->accounts == NULL)
+		return -1;
+
+	for (size_t i = 0; i < args->account_count; i++) {
+		if (ld_config_account(config, args->accounts[i]) == NULL) {
+			fprintf(stderr, "landed check: account \"%s\" is not in %s\n",
+			    args->accounts[i], config->path);
+			return -1;
+		}
+	}
+
+	for (size_t i = 0; i < config->account_count; i++) {
+		const struct ld_account *account = &config->accounts[i];
+		struct ld_account_report *entry;
+		size_t f;
+
+		for (f = 0; f < args->account_count; f++)
+			if (strcmp(args->accounts[f], account->name) == 0)
+				break;
+		if (args->account_count > 0 && f == args->account_count)
+			continue;
+
+		entry = &report->accounts[report->account_count++];
+		entry->account = account;
+		entry->provider = ld_provider_find(account->provider);
+		if (entry->provider == NULL) {
+			fprintf(stderr, "landed check: %s: account %s: unknown "
+			    "provider \"%s\"; known providers: %s\n", config->path,
+			    account->name, account->provider, ld_provider_names());
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+check_one_account(struct check_pool *pool, size_t a)
+{
+	struct ld_report *report = pool->report;
+	struct ld_account_report *entry = &report->accounts[a];
+	struct ld_error err = { 0 };
+	enum ld_status status;
+
+	ld_log_info("%s: checking %s", entry->account->name,
+	    entry->provider->display_name);
+	status = ld_check_account(entry->account, entry->provider,
+	    report->tests, report->test_count, pool->options,
+	    ld_report_result(report, a, 0), &err);
+	entry->ok = status == LD_OK;
+	if (status != LD_OK) {
+		entry->error = strdup(err.message);
+		ld_log_error("%s", err.message);
+	}
+}
+
+static void *
+pool_worker(void *arg)
+{
+	struct check_pool *pool = arg;
+
+	for (;;) {
+		size_t a;
+
+		pthread_mutex_lock(&pool->lock);
+		a = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+		if (a >= pool->report->account_count)
+			break;
+
+		check_one_account(pool, a);
+
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		ld_log_info("%zu of %zu accounts done", pool->done,
+		    pool->report->account_count);
+		pthread_mutex_unlock(&pool->lock);
+	}
+	return NULL;
+}
+
+/* Checks every account with at most jobs workers at a time. */
+static void
+run_pool(struct ld_report *report, const struct ld_check_options *options,
+    unsigned jobs)
+{
+	struct check_pool pool = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.report = report,
+		.options = options,
+	};
+	pthread_t threads[MAX_JOBS];
+	unsigned started = 0;
+
+	if (jobs > report->account_count)
+		jobs = (unsigned)report->account_count;
+	for (unsigned i = 1; i < jobs; i++) {
+		if (pthread_create(&threads[started], NULL, pool_worker, &pool) != 0)
+			break;
+		started++;
+	}
+	pool_worker(&pool);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static int
+write_report(struct ld_report *report, const struct check_args *args)
+{
+	FILE *out = stdout;
+	struct ld_report_style style = { 0 };
+	int rc;
+
+	if (args->output != NULL) {
+		out = fopen(args->output, "w");
+		if (out == NULL) {
+			fprintf(stderr, "landed check: cannot write %s: %s\n",
+			    args->output, strerror(errno));
+			return -1;
+		}
+	}
+
+	style.verbose = ld_log_verbosity() >= 2;
+	style.color = args->output == NULL && isatty(fileno(out)) &&
+	    getenv("NO_COLOR") == NULL;
+
+	if (args->format == FORMAT_JSON)
+		rc = ld_report_write_json(report, out);
+	else
+		rc = ld_report_write_table(report, out, &style);
+
+	if (out != stdout) {
+		if (fclose(out) != 0)
+			rc = -1;
+	} else if (fflush(out) != 0) {
+		rc = -1;
+	}
+	if (rc != 0)
+		fprintf(stderr, "landed check: writing the report failed: %s\n",
+		    strerror(errno));
+	return rc;
+}
+
+static int
+exit_status(struct ld_report *report, unsigned fail_on)
+{
+	int status = LD_EXIT_OK;
+
+	for (size_t a = 0; a < report->account_count; a++)
+		for (size_t t = 0; t < report->test_count; t++)
+			if (ld_plan_fails(ld_report_result(report, a, t), fail_on))
+				status = LD_EXIT_MATCHED;
+	for (size_t a = 0; a < report->account_count; a++)
+		if (!report->accounts[a].ok)
+			return LD_EXIT_ACCOUNT;
+	return status;
+}
 
 int
 ld_cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("landed: check is not implemented yet\n", stderr);
-	return LD_EXIT_USAGE;
+	struct check_args args = { .jobs = DEFAULT_JOBS, .timeout = DEFAULT_TIMEOUT };
+	struct ld_config *config = NULL;
+	struct ld_report report = { 0 };
+	struct ld_error err = { 0 };
+	struct ld_check_options options;
+	char *config_path = NULL;
+	int status = LD_EXIT_USAGE;
+
+	if (parse_args(argc, argv, &args) != 0)
+		goto out;
+
+	if (ld_config_locate(args.config_path, &config_path, &err) != LD_OK ||
+	    ld_config_load(config_path, &config, &err) != LD_OK) {
+		fprintf(stderr, "landed check: %s\n", err.message);
+		goto out;
+	}
+
+	if (select_accounts(config, &args, &report) != 0)
+		goto out;
+
+	report.tests = args.plan.tests;
+	report.test_count = args.plan.test_count;
+	args.plan.tests = NULL;
+	args.plan.test_count = 0;
+	report.results = calloc(report.account_count * report.test_count + 1,
+	    sizeof(*report.results));
+	if (report.results == NULL) {
+		fputs("landed check: out of memory\n", stderr);
+		goto out;
+	}
+
+	options.timeout_seconds = args.timeout;
+	report.started_at = time(NULL);
+	run_pool(&report, &options, args.jobs);
+	report.finished_at = time(NULL);
+
+	if (write_report(&report, &args) != 0)
+		goto out;
+	status = exit_status(&report, args.fail_on);
+
+out:
+	ld_report_clear(&report);
+	ld_plan_clear(&args.plan);
+	ld_config_free(&config);
+	free(config_path);
+	free(args.accounts);
+	return status;
 }

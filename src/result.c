@@ -1,5 +1,6 @@
 #include <stdlib.h>
 
+#include "authres_block.h"
 #include "result.h"
 
 static const char *const placement_names[] = {
@@ -32,9 +33,7 @@ ld_result_clear(struct ld_result *result)
 	free(result->folder);
 	free(result->category);
 	free(result->error);
-	for (size_t i = 0; i < result->header_count; i++)
-		landed_ar_header_free(&result->headers[i]);
-	free(result->headers);
+	ld_authres_block_free(&result->headers, result->header_count);
 	*result = (struct ld_result){ .placement = LD_PLACEMENT_MISSING,
 	    .received_at = -1 };
 }
