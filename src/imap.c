@@ -247,7 +247,7 @@ imap_failure(struct ld_imap *session, int r, const char *step,
 		    server_text(session, text, sizeof(text)));
 	default:
 		return ld_error_set(err, LD_ERR_PROTOCOL,
-		    "account %s: %s:%u refused %s: \"%s\"", session->account,
+		    "account %s: %s:%u rejected %s: \"%s\"", session->account,
 		    session->host, session->port, step,
 		    server_text(session, text, sizeof(text)));
 	}
@@ -464,8 +464,8 @@ send_private_line(struct ld_imap *session, const char *text)
 /*
  * Runs AUTHENTICATE with one client response: as SASL-IR (RFC 4959)
  * when the server has it, else after the first "+" continuation.  A
- * second continuation carries the server's error, and abort_reply
- * answers it so that the tagged NO follows.
+ * second continuation carries the server's error, and abort_reply is
+ * sent in reply so that the tagged NO follows.
  */
 static int
 sasl_exchange(struct ld_imap *session, const char *mechanism,
@@ -706,9 +706,11 @@ ld_imap_has_capability(struct ld_imap *session, const char *name)
 {
 	char copy[128];
 
-	/* libetpan takes a non-const string. */
+	/* libetpan takes a non-const string and keeps AUTH=X apart. */
 	if (snprintf(copy, sizeof(copy), "%s", name) >= (int)sizeof(copy))
 		return 0;
+	if (strncasecmp(copy, "AUTH=", 5) == 0)
+		return mailimap_has_authentication(session->imap, copy + 5);
 	return mailimap_has_extension(session->imap, copy);
 }
 
@@ -864,7 +866,7 @@ ld_imap_folders_free(struct ld_imap_folder **folders, size_t count)
 /* EXAMINE */
 
 /*
- * Returns 1 when a NO reply says that the mailbox does not exist.
+ * Returns 1 when the text of a NO reply reports a missing mailbox.
  * NOTE: Dovecot 2.3.19 sends only the text "Mailbox doesn't exist", with
  * no [NONEXISTENT] code (RFC 5530), so the text is matched too.
  */
@@ -899,7 +901,7 @@ ld_imap_examine(struct ld_imap *session, const char *raw_name,
 		server_text(session, text, sizeof(text));
 		return ld_error_set(err, reply_means_missing(text) ?
 		    LD_ERR_NOT_FOUND : LD_ERR_PROTOCOL,
-		    "account %s: %s:%u refused %s: \"%s\"; check the folder "
+		    "account %s: %s:%u rejected %s: \"%s\"; check the folder "
 		    "name against the server's LIST", session->account,
 		    session->host, session->port, step, text);
 	}
@@ -996,7 +998,7 @@ ld_imap_search(struct ld_imap *session,
 	if (r == MAILIMAP_ERROR_UID_SEARCH) {
 		/* RFC 3501 allows a server to reject CHARSET UTF-8. */
 		ld_log_debug(LD_DEBUG_IMAP, "account %s: UID SEARCH CHARSET "
-		    "UTF-8 refused; retrying without CHARSET", session->account);
+		    "UTF-8 rejected; retrying without CHARSET", session->account);
 		r = mailimap_uid_search(session->imap, NULL, key, &result);
 	}
 	mailimap_search_key_free(key);

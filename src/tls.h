@@ -3,7 +3,7 @@
  * step, optionally wrapped in TLS by OpenSSL with certificate
  * verification (chain and host name) or a pinned leaf certificate.
  *
- * This module uses OpenSSL only and knows nothing of IMAP; imap.c plugs
+ * This module uses OpenSSL only and contains no IMAP code.  imap.c plugs
  * a connection into libetpan as a stream driver.  A connection belongs
  * to one thread at a time.
  */
@@ -14,7 +14,7 @@
 
 #include "status.h"
 
-/* Where to connect and how to trust the server; strings are borrowed. */
+/* Connection target and trust settings.  The strings are borrowed. */
 struct ld_conn_params {
 	const char *account;		/* config name, used in every message */
 	const char *host;
@@ -56,8 +56,8 @@ ssize_t ld_conn_write(struct ld_conn *conn, const void *buf, size_t size);
 
 /*
  * Writes into err a sentence about the last failed read or write, naming
- * the step (e.g. "UID FETCH"), and returns LD_ERR_TIMEOUT or
- * LD_ERR_NETWORK.  Returns LD_OK and leaves err alone when nothing failed.
+ * the step (e.g. "UID FETCH"), and returns LD_ERR_TIMEOUT,
+ * LD_ERR_NETWORK or LD_ERR_TLS.  Returns LD_OK and leaves err alone when nothing failed.
  */
 enum ld_status ld_conn_error(const struct ld_conn *conn, const char *step,
     struct ld_error *err);

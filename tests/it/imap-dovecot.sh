@@ -33,7 +33,7 @@ dovecot_fix_owner "$d"
 export IMAP_PROBE_PASSWORD=seedpass
 imaps="-h 127.0.0.1 -p $DOVECOT_IMAPS_PORT -T 10"
 
-# Implicit TLS with ca_file; LIST with \Junk and a UTF-8 name.
+# Implicit TLS with ca_file, and LIST with \Junk and a UTF-8 name.
 out=$($probe $imaps -C "$DOVECOT_CA" list 2>&1)
 check_contains "implicit TLS list ok" "ok" "$out"
 check_contains "list shows Junk as \\Junk" "folder Junk Junk \\Junk" "$out"
@@ -44,6 +44,12 @@ check_contains "list shows INBOX" "folder INBOX INBOX" "$out"
 out=$($probe -h localhost -p "$DOVECOT_IMAP_PORT" -t starttls \
     -F "$DOVECOT_FINGERPRINT" capability STARTTLS 2>&1)
 check_contains "starttls with pin ok" "ok" "$out"
+# Capabilities are read again after TLS and login, and Dovecot's list
+# after login no longer has STARTTLS.
+check_contains "capabilities refreshed after login" "capability STARTTLS no" "$out"
+out=$($probe $imaps -C "$DOVECOT_CA" capability SPECIAL-USE capability X-GM-EXT-1 2>&1)
+check_contains "capability SPECIAL-USE" "capability SPECIAL-USE yes" "$out"
+check_contains "capability X-GM-EXT-1 absent" "capability X-GM-EXT-1 no" "$out"
 out=$($probe -h localhost -p "$DOVECOT_IMAP_PORT" -t starttls \
     -C "$DOVECOT_CA" 2>&1)
 check_contains "starttls with ca_file ok" "ok" "$out"
@@ -92,7 +98,7 @@ check_contains "tls none elsewhere rejected" "error (configuration error)" "$out
 check_contains "tls none message" "tls = none is only allowed to a loopback address" "$out"
 check_not_contains "tls none never resolved" "resolve" "$out"
 
-# Other SASL mechanisms; Dovecot checks an OAuth token as the password.
+# Other SASL mechanisms.  Dovecot checks an OAuth token as the password.
 for auth in plain xoauth2 oauthbearer; do
 	out=$($probe $imaps -C "$DOVECOT_CA" -a $auth 2>&1)
 	check_contains "auth $auth ok" "ok" "$out"
@@ -103,7 +109,7 @@ done
 # EXAMINE of a missing folder, and of the UTF-7 one.
 out=$($probe $imaps -C "$DOVECOT_CA" examine Nope 2>&1)
 check_contains "examine missing status" "error (not found)" "$out"
-check_contains "examine missing message" 'refused EXAMINE of folder "Nope"' "$out"
+check_contains "examine missing message" 'rejected EXAMINE of folder "Nope"' "$out"
 out=$($probe $imaps -C "$DOVECOT_CA" examine 'Entw&APw-rfe' examine Junk 2>&1)
 check_contains "examine utf-7 folder" "exists 0" "$out"
 check_contains "examine junk" "exists 1" "$out"

@@ -54,7 +54,7 @@ check_contains "silent after greeting times out" "no reply from 127.0.0.1:$port 
 check_eq "silent after greeting within 4 s" 1 $((seconds <= 4))
 stop_server
 
-# Implicit TLS to a server that never answers the handshake.
+# Implicit TLS to a server that never completes the handshake.
 start_server silent
 elapsed_probe -h 127.0.0.1 -p "$port" -T 2
 check_contains "silent TLS handshake times out" "within 2 s during the TLS handshake" "$out"
@@ -92,7 +92,7 @@ stop_server
 
 start_server starttls-refused
 elapsed_probe -h 127.0.0.1 -p "$port" -t starttls -T 2
-check_contains "refused starttls rejected" "refused STARTTLS" "$out"
+check_contains "refused starttls rejected" "rejected STARTTLS" "$out"
 check_contains "refused starttls text" "STARTTLS is switched off here" "$out"
 commands=$(cat "$dir/commands")
 check_contains "refused starttls was tried" "STARTTLS" "$commands"
