@@ -77,7 +77,9 @@ struct check_pool {
 	size_t next;
 	struct ld_report *report;
 	const struct ld_check_options *options;
-	size_t done;
+	size_t done;		/* accounts finished */
+	size_t found;		/* results found in some folder */
+	int progress;		/* show a progress line on stderr (a TTY) */
 };
 
 static int
@@ -295,6 +297,36 @@ check_one_account(struct check_pool *pool, size_t a)
 	}
 }
 
+static size_t
+count_found(struct ld_report *report, size_t a)
+{
+	size_t found = 0;
+
+	for (size_t t = 0; t < report->test_count; t++) {
+		enum ld_placement p = ld_report_result(report, a, t)->placement;
+
+		if (p == LD_PLACEMENT_INBOX || p == LD_PLACEMENT_SPAM ||
+		    p == LD_PLACEMENT_OTHER)
+			found++;
+	}
+	return found;
+}
+
+/* Rewrites one status line on stderr; called with the pool lock held. */
+static void
+show_progress(const struct check_pool *pool)
+{
+	const struct ld_report *report = pool->report;
+
+	fprintf(stderr, "\r\033[Kchecking: %zu of %zu accounts done, "
+	    "%zu of %zu test messages found", pool->done,
+	    report->account_count, pool->found,
+	    report->account_count * report->test_count);
+	if (pool->done == report->account_count)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
 static void *
 pool_worker(void *arg)
 {
@@ -313,8 +345,12 @@ pool_worker(void *arg)
 
 		pthread_mutex_lock(&pool->lock);
 		pool->done++;
-		ld_log_info("%zu of %zu accounts done", pool->done,
-		    pool->report->account_count);
+		pool->found += count_found(pool->report, a);
+		if (pool->progress)
+			show_progress(pool);
+		else
+			ld_log_info("%zu of %zu accounts done", pool->done,
+			    pool->report->account_count);
 		pthread_mutex_unlock(&pool->lock);
 	}
 	return NULL;
@@ -329,6 +365,7 @@ run_pool(struct ld_report *report, const struct ld_check_options *options,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.report = report,
 		.options = options,
+		.progress = isatty(STDERR_FILENO) && ld_log_verbosity() == 1,
 	};
 	pthread_t threads[MAX_JOBS];
 	unsigned started = 0;
