@@ -5,8 +5,8 @@
  *
  * The grammar is followed strictly.  Departures that known receivers make
  * and whose meaning is unambiguous are accepted and named in the header's
- * deviations; anything else makes the whole field an error with the byte
- * offset of the first unexpected byte, and no results.
+ * deviations.  Anything else makes the whole field an error, with the byte
+ * offset of the first unexpected byte and no results.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -51,9 +51,9 @@ static const char *const kind_names[] = {
 };
 
 /*
- * Methods of the IANA Email Authentication Methods registry and
- * Microsoft's compauth.  "dkim=pass" after a result without a ';' in
- * between is a missing separator, not a vendor's key=value pair.
+ * Well-known method names: the IANA Email Authentication Methods registry,
+ * BIMI and Microsoft's compauth.  "dkim=pass" after a result without a ';'
+ * in between is a missing separator, not a vendor's key=value pair.
  */
 static const char *const known_methods[] = {
 	"arc", "auth", "bimi", "compauth", "dkim", "dkim-adsp", "dkim-atps",

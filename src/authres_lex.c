@@ -6,10 +6,10 @@
  * CFWS), RFC 6376 section 3.5 (domain-name), RFC 7208 section 9.1
  * (Received-SPF key-value pairs).
  *
- * Linear time: every pattern is anchored, every repetition possessive,
- * and no repeated group contains an unbounded repetition that could match
- * the same text another way, so a match attempt never backtracks more
- * than a fixed number of alternatives over the text it scans.
+ * Linear time: every pattern is anchored and every repetition possessive.
+ * No repeated group contains an unbounded repetition that could match the
+ * same text another way.  So a match attempt tries at most a fixed number
+ * of alternatives, each over the text it scans once.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-/* How a value was written. */
+/* Form in which a value was written. */
 enum ld_ar_value_form {
 	LD_AR_VALUE_TOKEN,	/* RFC 2045 token, or dot-atom for Received-SPF */
 	LD_AR_VALUE_ADDRESS,	/* [local-part] "@" domain-name */

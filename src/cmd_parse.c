@@ -53,8 +53,8 @@ struct parse_run {
 	size_t emitted;
 	int had_field_error;
 
-	/* The JSON text of one header, reused from field to field because
-	 * one fwrite() per field is much faster than json_dumpf(). */
+	/* The JSON text of one header, reused from field to field, so that
+	 * each field costs one json_dumpb() and one fwrite(). */
 	char *text;
 	size_t text_size;
 };

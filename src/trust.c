@@ -137,7 +137,12 @@ ld_trust_stream_scan_arc(struct ld_trust_stream *stream,
 		stream->arc_instance = header->instance;
 }
 
-/* Authentication-Results: topmost match per pattern, or topmost no-id. */
+/*
+ * Authentication-Results: topmost match per pattern, or topmost no-id.
+ * NOTE: GMX writes one field per DKIM signature under one authserv-id, so
+ * only its topmost signature's result is trusted and the others count as
+ * ignored.
+ */
 static int
 decide_authentication_results(struct ld_trust_stream *stream,
     const struct landed_ar_header *header)

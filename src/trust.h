@@ -1,5 +1,5 @@
 /*
- * Which authentication fields are the receiver's own.
+ * Trust rules: the authentication fields that are the receiver's own.
  *
  * A sender can write any field, including one that claims the receiver's
  * authserv-id, but the receiver prepends its fields above everything the

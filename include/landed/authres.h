@@ -85,7 +85,7 @@ struct landed_ar_header {
 	size_t error_offset;	/* byte offset into the unfolded value */
 
 	/*
-	 * Storage that holds the strings of a parsed header.  NULL in a
+	 * Storage that contains the strings of a parsed header.  NULL in a
 	 * header built by hand, whose strings are then freed one by one.
 	 */
 	void *internal;
