@@ -13,6 +13,7 @@
 #include "log.h"
 #include "plan.h"
 #include "trust.h"
+#include "wait.h"
 
 /* Header fields fetched for every search hit. */
 static const char *const fetch_fields[] = {
@@ -53,8 +54,9 @@ provider_tls(enum landed_provider_tls tls)
 }
 
 static enum ld_status
-open_session(struct account_search *search,
-    const struct ld_check_options *options, struct ld_error *err)
+open_session(const struct account_search *search,
+    const struct ld_check_options *options, struct ld_imap **session_r,
+    struct ld_error *err)
 {
 	const struct ld_account *account = search->account;
 	const struct landed_provider *provider = search->provider;
@@ -81,7 +83,7 @@ open_session(struct account_search *search,
 	if (status != LD_OK)
 		return status;
 	params.secret = secret;
-	status = ld_imap_open(&params, &search->session, err);
+	status = ld_imap_open(&params, session_r, err);
 	ld_secret_free(&secret);
 	return status;
 }
@@ -369,10 +371,16 @@ ld_check_account(const struct ld_account *account,
 	status = build_policy(&search.policy, account, provider, err);
 	if (status != LD_OK)
 		goto fail;
-	status = open_session(&search, options, err);
+	status = open_session(&search, options, &search.session, err);
 	if (status != LD_OK)
 		goto fail;
 	status = search_account(&search, results, err);
+	if (status == LD_OK) {
+		struct ld_check_run run = { account, provider, options,
+		    tests, test_count, &search };
+
+		status = ld_wait_for_tests(&run, results, err);
+	}
 	ld_imap_close(&search.session);
 	if (status != LD_OK)
 		goto fail;
@@ -382,5 +390,32 @@ ld_check_account(const struct ld_account *account,
 fail:
 	ld_trust_policy_clear(&search.policy);
 	mark_all_error(results, test_count, err->message);
+	return status;
+}
+
+enum ld_status
+ld_check_connect(const struct ld_check_run *run, struct ld_imap **session_r,
+    struct ld_error *err)
+{
+	return open_session(run->search, run->options, session_r, err);
+}
+
+enum ld_status
+ld_check_search_again(struct ld_check_run *run, struct ld_result *results,
+    struct ld_error *err)
+{
+	struct account_search *search = run->search;
+	enum ld_status status;
+
+	if (search->session == NULL) {
+		status = open_session(search, run->options, &search->session,
+		    err);
+		if (status != LD_OK)
+			return status;
+	}
+	status = search_account(search, results, err);
+	/* The next pass starts on a new session rather than a failed one. */
+	if (status != LD_OK)
+		ld_imap_close(&search->session);
 	return status;
 }

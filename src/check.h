@@ -6,6 +6,7 @@
 #define LANDED_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "landed/provider.h"
@@ -15,6 +16,8 @@
 
 struct ld_check_options {
 	unsigned timeout_seconds;	/* per network step */
+	unsigned wait_seconds;		/* --wait: 0 searches once */
+	int64_t started_ms;		/* start of the check, ld_wait_now_ms() */
 };
 
 /*
@@ -26,6 +29,33 @@ enum ld_status ld_check_account(const struct ld_account *account,
     const struct landed_provider *provider,
     const struct ld_test *tests, size_t test_count,
     const struct ld_check_options *options,
+    struct ld_result *results, struct ld_error *err);
+
+struct account_search;		/* private to check.c */
+
+/*
+ * One account's check in progress, handed to wait.c after the first
+ * search pass.  Everything is borrowed from ld_check_account().
+ */
+struct ld_check_run {
+	const struct ld_account *account;
+	const struct landed_provider *provider;
+	const struct ld_check_options *options;
+	const struct ld_test *tests;
+	size_t test_count;
+	struct account_search *search;
+};
+
+/* Opens one more session to the run's account, with a fresh secret. */
+enum ld_status ld_check_connect(const struct ld_check_run *run,
+    struct ld_imap **session_r, struct ld_error *err);
+
+/*
+ * Searches every folder again and decides each test's placement into
+ * results (test_count cleared entries).  Reconnects first when an
+ * earlier pass failed.
+ */
+enum ld_status ld_check_search_again(struct ld_check_run *run,
     struct ld_result *results, struct ld_error *err);
 
 /*

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -18,10 +20,24 @@
 #include "plan.h"
 #include "provider_registry.h"
 #include "report.h"
+#include "wait.h"
 
 #define DEFAULT_JOBS 32
 #define MAX_JOBS 256
 #define DEFAULT_TIMEOUT 30
+#define MAX_WAIT_SECONDS (24 * 3600)
+
+/*
+ * libetpan waits with select(), which cannot take a descriptor of
+ * FD_SETSIZE (1024) or more, so the account workers together may hold
+ * at most half of that, leaving the rest to stdio, the config, the
+ * report and the libraries.
+ */
+#define WORKER_FD_BUDGET (FD_SETSIZE / 2)
+/* Descriptors held by everything but the workers, an estimate. */
+#define OTHER_FDS 64
+/* IDLE sessions per account with --wait: INBOX and the spam folder. */
+#define MAX_IDLE_SESSIONS 2
 
 static const char check_usage[] =
 "usage: landed check [-c FILE] [-a ACCOUNT]... TESTS... [OPTIONS]\n"
@@ -45,8 +61,13 @@ static const char check_usage[] =
 "  --fail-on LIST         exit 1 when a result is in one of these classes,\n"
 "                         comma-separated: spam, missing, rejected, other,\n"
 "                         error, dmarc-fail, spf-fail, dkim-fail, auth-unknown\n"
-"  -j, --jobs N           accounts checked in parallel (default 32)\n"
+"  -j, --jobs N           accounts checked in parallel (default 32, at most\n"
+"                         256; --wait opens up to 2 more connections per\n"
+"                         account, which lowers the maximum to 128)\n"
 "  --timeout SECONDS      limit for each network step (default 30)\n"
+"  --wait DURATION        keep searching for test messages not yet found\n"
+"                         until DURATION after the start: 90s, 5m, 1h or\n"
+"                         plain seconds, at most 24h (default: search once)\n"
 "  -v, --verbose          per-cell details in the table, progress messages\n"
 "  -q, --quiet            print only errors on stderr\n"
 "  --debug LIST           debug output for imap, tls, parse, config or all;\n"
@@ -69,6 +90,7 @@ struct check_args {
 	unsigned fail_on;
 	unsigned jobs;
 	unsigned timeout;
+	unsigned wait;		/* --wait in seconds, 0 for none */
 };
 
 /* Work shared by the account workers. */
@@ -99,6 +121,44 @@ parse_uint(const char *option, const char *text, unsigned min, unsigned max,
 		return -1;
 	}
 	*value_r = (unsigned)value;
+	return 0;
+}
+
+/* Parses "90s", "5m", "1h" or plain seconds into *seconds_r. */
+static int
+parse_duration(const char *option, const char *text, unsigned *seconds_r)
+{
+	unsigned long value, unit = 1;
+	char *end;
+
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (end != text && end[0] != '\0' && end[1] == '\0') {
+		switch (end[0]) {
+		case 's':
+			unit = 1;
+			end++;
+			break;
+		case 'm':
+			unit = 60;
+			end++;
+			break;
+		case 'h':
+			unit = 3600;
+			end++;
+			break;
+		default:
+			break;
+		}
+	}
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+	    value > MAX_WAIT_SECONDS / unit) {
+		fprintf(stderr, "landed check: invalid value \"%s\" for %s: "
+		    "expected a duration such as 90s, 5m or 1h (a plain number "
+		    "is seconds), at most 24h\n", text, option);
+		return -1;
+	}
+	*seconds_r = (unsigned)(value * unit);
 	return 0;
 }
 
@@ -205,6 +265,9 @@ parse_args(int argc, char **argv, struct check_args *args)
 			}
 			break;
 		case OPT_WAIT:
+			if (parse_duration("--wait", optarg, &args->wait) != 0)
+				return -1;
+			break;
 		case OPT_BOUNCES:
 			fprintf(stderr, "landed check: %s is not implemented in "
 			    "this version\n", argv[optind - 2]);
@@ -275,6 +338,74 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 		}
 	}
 	return 0;
+}
+
+/* Returns how many IDLE sessions the providers of the accounts allow. */
+static unsigned
+max_idle_sessions(const struct ld_report *report)
+{
+	unsigned most = 0;
+
+	for (size_t a = 0; a < report->account_count; a++) {
+		unsigned connections = report->accounts[a].provider->max_connections;
+		unsigned idle = connections > 1 ? connections - 1 : 0;
+
+		if (idle > MAX_IDLE_SESSIONS)
+			idle = MAX_IDLE_SESSIONS;
+		if (idle > most)
+			most = idle;
+	}
+	return most;
+}
+
+/*
+ * Checks, before any connection, that the workers stay within
+ * WORKER_FD_BUDGET and within the open-file limit, raising its soft
+ * value up to FD_SETSIZE when needed.  A worker holds the connections of
+ * its account plus one descriptor while it opens the next (the
+ * password_cmd pipe, the resolver's socket or the ca_file).
+ */
+static int
+check_fd_budget(const struct ld_report *report, const struct check_args *args)
+{
+	unsigned jobs = args->jobs;
+	unsigned connections = 1, per_worker, needed;
+	struct rlimit limit;
+	rlim_t soft;
+
+	if (jobs > report->account_count)
+		jobs = (unsigned)report->account_count;
+	if (args->wait > 0)
+		connections += max_idle_sessions(report);
+	per_worker = connections + 1;
+	needed = jobs * per_worker;
+
+	if (needed > WORKER_FD_BUDGET) {
+		fprintf(stderr, "landed check: -j %u%s needs up to %u file "
+		    "descriptors (%u per account), more than the %u that "
+		    "landed allows, because libetpan cannot use a descriptor "
+		    "of %d or more; use -j %u or less\n", args->jobs,
+		    args->wait > 0 ? " with --wait" : "", needed, per_worker,
+		    WORKER_FD_BUDGET, FD_SETSIZE, WORKER_FD_BUDGET / per_worker);
+		return -1;
+	}
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) != 0 ||
+	    limit.rlim_cur == RLIM_INFINITY ||
+	    limit.rlim_cur >= needed + OTHER_FDS)
+		return 0;
+	soft = limit.rlim_cur;
+	limit.rlim_cur = limit.rlim_max < FD_SETSIZE ? limit.rlim_max :
+	    FD_SETSIZE;
+	if (limit.rlim_cur >= needed + OTHER_FDS &&
+	    setrlimit(RLIMIT_NOFILE, &limit) == 0)
+		return 0;
+	fprintf(stderr, "landed check: -j %u needs about %u open files, but "
+	    "the limit (ulimit -n) is %llu and cannot be raised above %llu; "
+	    "raise the limit or use a lower -j\n", args->jobs,
+	    needed + OTHER_FDS, (unsigned long long)soft,
+	    (unsigned long long)limit.rlim_max);
+	return -1;
 }
 
 static void
@@ -468,7 +599,12 @@ ld_cmd_check(int argc, char **argv)
 		goto out;
 	}
 
+	if (check_fd_budget(&report, &args) != 0)
+		goto out;
+
 	options.timeout_seconds = args.timeout;
+	options.wait_seconds = args.wait;
+	options.started_ms = ld_wait_now_ms();
 	report.started_at = time(NULL);
 	run_pool(&report, &options, args.jobs);
 	report.finished_at = time(NULL);

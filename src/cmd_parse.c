@@ -24,7 +24,7 @@
 #include "trust.h"
 
 static const char parse_usage[] =
-"usage: landed parse [--trust AUTHSERV-ID]... [--provider NAME] [FILE|-]\n"
+"usage: landed parse [--trust PATTERN]... [--provider NAME] [FILE|-]\n"
 "\n"
 "Print every Authentication-Results, ARC-Authentication-Results and\n"
 "Received-SPF field of a message or bare header block (standard input\n"
@@ -34,6 +34,8 @@ static const char parse_usage[] =
 "                    PATTERN (case-insensitive; '*' matches any run of\n"
 "                    characters); repeatable\n"
 "  --provider NAME   trust the authserv-ids of a known provider; repeatable\n"
+"  --plugin-dir DIR  load provider plugins (NAME.so) from DIR before those\n"
+"                    in $LANDED_PLUGIN_PATH; repeatable\n"
 "  -h, --help        show this help\n"
 "\n"
 "Exit status: 0 every field parsed, 1 a field had an error,\n"
@@ -59,6 +61,34 @@ struct parse_run {
 	size_t text_size;
 };
 
+/* Adds the authserv-ids of each --provider, after the plugins loaded. */
+static int
+add_providers(struct parse_run *run, const struct ld_string_list *names,
+    const struct ld_string_list *plugin_dirs, int *status)
+{
+	const struct landed_provider *provider;
+	struct ld_error err = { 0 };
+
+	*status = LD_EXIT_USAGE;
+	if (ld_provider_load_plugins(plugin_dirs, &err) != LD_OK) {
+		ld_log_error("%s", err.message);
+		return -1;
+	}
+	for (size_t i = 0; i < names->count; i++) {
+		provider = ld_provider_find(names->items[i]);
+		if (provider == NULL) {
+			ld_log_error("unknown provider '%s'; known providers: %s",
+			    names->items[i], ld_provider_names());
+			return -1;
+		}
+		if (ld_trust_policy_add_provider(&run->policy, provider) != 0) {
+			ld_log_error("out of memory while reading the options");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Parses the options into run->policy.  Returns optind, or -1 after a
  * usage error or help (with *status set). */
 static int
@@ -67,11 +97,13 @@ parse_options(int argc, char **argv, struct parse_run *run, int *status)
 	static const struct option options[] = {
 		{ "trust", required_argument, NULL, 't' },
 		{ "provider", required_argument, NULL, 'p' },
+		{ "plugin-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct landed_provider *provider;
-	int c;
+	/* --provider names and --plugin-dir directories, both from argv. */
+	struct ld_string_list names = { 0 }, plugin_dirs = { 0 };
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -81,44 +113,47 @@ parse_options(int argc, char **argv, struct parse_run *run, int *status)
 				goto no_memory;
 			break;
 		case 'p':
-			provider = ld_provider_find(optarg);
-			if (provider == NULL) {
-				ld_log_error("unknown provider '%s'; known "
-				    "providers: %s", optarg,
-				    ld_provider_names());
-				*status = LD_EXIT_USAGE;
-				return -1;
-			}
-			if (ld_trust_policy_add_provider(&run->policy,
-			    provider) != 0)
+			if (ld_string_list_add(&names, optarg) != 0)
+				goto no_memory;
+			break;
+		case 'P':
+			if (ld_string_list_add(&plugin_dirs, optarg) != 0)
 				goto no_memory;
 			break;
 		case 'h':
 			fputs(parse_usage, stdout);
 			*status = LD_EXIT_OK;
-			return -1;
+			goto fail;
 		default:
 			fputs(parse_usage, stderr);
 			*status = LD_EXIT_USAGE;
-			return -1;
+			goto fail;
 		}
 	}
 	if (argc - optind > 1) {
 		ld_log_error("parse takes one FILE, got %d", argc - optind);
 		*status = LD_EXIT_USAGE;
-		return -1;
+		goto fail;
 	}
-	return optind;
+	rc = add_providers(run, &names, &plugin_dirs, status);
+	ld_string_list_clear(&names);
+	ld_string_list_clear(&plugin_dirs);
+	return rc == 0 ? optind : -1;
 
 no_memory:
 	ld_log_error("out of memory while reading the options");
 	*status = LD_EXIT_USAGE;
+fail:
+	ld_string_list_clear(&names);
+	ld_string_list_clear(&plugin_dirs);
 	return -1;
 }
 
 static int
 open_input(struct parse_run *run, const char *path)
 {
+	struct stat st;
+
 	if (path == NULL || strcmp(path, "-") == 0) {
 		run->input = stdin;
 		return 0;
@@ -126,6 +161,13 @@ open_input(struct parse_run *run, const char *path)
 	run->opened = fopen(path, "rb");
 	if (run->opened == NULL) {
 		ld_log_error("cannot open '%s': %m", path);
+		return -1;
+	}
+	if (fstat(fileno(run->opened), &st) == 0 && S_ISDIR(st.st_mode)) {
+		ld_log_error("'%s' is a directory; give a message file, or - "
+		    "for standard input", path);
+		fclose(run->opened);
+		run->opened = NULL;
 		return -1;
 	}
 	run->input = run->opened;
@@ -355,5 +397,6 @@ ld_cmd_parse(int argc, char **argv)
 		fclose(run.spool);
 	if (run.opened != NULL)
 		fclose(run.opened);
+	ld_provider_unload_all();
 	return status;
 }

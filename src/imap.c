@@ -1,8 +1,8 @@
 /*
  * IMAP session over libetpan (IMAP4rev1, RFC 3501), read-only: EXAMINE,
  * UID SEARCH and UID FETCH with BODY.PEEK, plus LIST with SPECIAL-USE
- * attributes (RFC 6154) and SASL PLAIN (RFC 4616), XOAUTH2 and
- * OAUTHBEARER (RFC 7628).
+ * attributes (RFC 6154), SASL PLAIN (RFC 4616), XOAUTH2 and
+ * OAUTHBEARER (RFC 7628), and IDLE (RFC 2177) to wait for new mail.
  *
  * libetpan reads and writes through a stream driver defined here that
  * calls tls.c, so OpenSSL does TLS with verification and every read and
@@ -42,6 +42,7 @@ struct ld_imap {
 	char *host;		/* owned */
 	unsigned port;
 	int broken;		/* no more commands: the stream failed */
+	int idling;		/* IDLE sent and not yet ended with DONE */
 	struct trace_buffer sent;
 	struct trace_buffer received;
 };
@@ -691,6 +692,10 @@ ld_imap_close(struct ld_imap **sessionp)
 	if (sessionp == NULL || (session = *sessionp) == NULL)
 		return;
 	if (session->imap != NULL) {
+		/* A command sent during IDLE would be taken as a bad DONE. */
+		if (session->idling && !session->broken &&
+		    mailimap_idle_done(session->imap) != MAILIMAP_NO_ERROR)
+			session->broken = 1;
 		if (!session->broken && session->imap->imap_stream != NULL)
 			mailimap_logout(session->imap);
 		mailimap_free(session->imap);
@@ -1274,4 +1279,77 @@ ld_imap_messages_free(struct ld_imap_message **messages, size_t count)
 		free((*messages)[i].header);
 	free(*messages);
 	*messages = NULL;
+}
+
+/* IDLE */
+
+enum ld_status
+ld_imap_idle_start(struct ld_imap *session, struct ld_error *err)
+{
+	int r;
+
+	if (session->broken)
+		return broken_error(session, "IDLE", err);
+	if (session->idling)
+		return LD_OK;
+	if (!mailimap_has_idle(session->imap))
+		return ld_error_set(err, LD_ERR_UNSUPPORTED,
+		    "account %s: %s:%u does not offer IDLE", session->account,
+		    session->host, session->port);
+	/* mailimap_idle() writes into the selection info without a check. */
+	if (session->imap->imap_selection_info == NULL)
+		return ld_error_set(err, LD_ERR_USAGE,
+		    "account %s: IDLE needs an EXAMINEd folder first",
+		    session->account);
+
+	r = mailimap_idle(session->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "IDLE", err);
+	session->idling = 1;
+	return LD_OK;
+}
+
+int
+ld_imap_idle_fd(struct ld_imap *session)
+{
+	if (session->broken || !session->idling)
+		return -1;
+	return mailimap_idle_get_fd(session->imap);
+}
+
+/*
+ * NOTE: only libetpan's buffer is checked.  Bytes that OpenSSL has
+ * decrypted but libetpan has not yet read are invisible here and to
+ * poll(); that happens only when one TLS record exceeds libetpan's
+ * 8 KiB buffer, which untagged IDLE updates do not.  They are read at
+ * the next DONE.
+ */
+int
+ld_imap_idle_pending(struct ld_imap *session)
+{
+	mailstream *stream = session->imap->imap_stream;
+
+	return session->idling && stream != NULL && stream->read_buffer_len > 0;
+}
+
+enum ld_status
+ld_imap_idle_done(struct ld_imap *session, uint32_t *exists_r,
+    struct ld_error *err)
+{
+	int r;
+
+	*exists_r = 0;
+	if (session->broken)
+		return broken_error(session, "DONE (end of IDLE)", err);
+	if (!session->idling)
+		return ld_error_set(err, LD_ERR_USAGE,
+		    "account %s: DONE sent without IDLE", session->account);
+
+	session->idling = 0;
+	r = mailimap_idle_done(session->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "DONE (end of IDLE)", err);
+	if (session->imap->imap_selection_info != NULL)
+		*exists_r = session->imap->imap_selection_info->sel_exists;
+	return LD_OK;
 }

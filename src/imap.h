@@ -126,4 +126,13 @@ enum ld_status ld_imap_fetch_headers(struct ld_imap *session,
     struct ld_error *err);
 void ld_imap_messages_free(struct ld_imap_message **messages, size_t count);
 
+/*
+ * Starts IDLE (RFC 2177) on the folder last EXAMINEd, so that the server
+ * announces new and expunged messages without being asked.  Until
+ * ld_imap_idle_done() the session takes no other command; closing it
+ * ends IDLE first.  Returns LD_ERR_UNSUPPORTED when the server lacks IDLE.
+ */
+enum ld_status ld_imap_idle_start(struct ld_imap *session,
+    struct ld_error *err);
+
 #endif

@@ -43,7 +43,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "providers") == 0)
 		return ld_cmd_providers(argc - 1, argv + 1);
 
-	fprintf(stderr, "landed: unknown command '%s'; run 'landed --help' "
-	    "for the list of commands\n", argv[1]);
+	if (argv[1][0] == '-')
+		fprintf(stderr, "landed: unknown option '%s'; run 'landed --help' "
+		    "for the options\n", argv[1]);
+	else
+		fprintf(stderr, "landed: unknown command '%s'; run 'landed --help' "
+		    "for the list of commands\n", argv[1]);
 	return LD_EXIT_USAGE;
 }

@@ -34,6 +34,17 @@ time_or_null(time_t t)
 	return json_string(buf);
 }
 
+/* Whole seconds from the start of the check until found, or null. */
+static json_t *
+found_after_json(const struct ld_result *result)
+{
+	if (result->placement != LD_PLACEMENT_INBOX &&
+	    result->placement != LD_PLACEMENT_SPAM &&
+	    result->placement != LD_PLACEMENT_OTHER)
+		return json_null();
+	return json_integer((result->found_after_ms + 500) / 1000);
+}
+
 static json_t *
 tests_json(const struct ld_report *report)
 {
@@ -93,8 +104,8 @@ result_json(struct ld_report *report, size_t a, size_t t)
 		json_array_append_new(headers,
 		    ld_authres_header_json(result->headers[h]));
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:o,"
-	    " s:o, s:i, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:o, s:o,"
+	    " s:o, s:o, s:i, s:o, s:o, s:o}",
 	    "account", account->account->name,
 	    "provider", account->provider != NULL ? account->provider->name :
 	    account->account->provider,
@@ -104,6 +115,8 @@ result_json(struct ld_report *report, size_t a, size_t t)
 	    "category", string_or_null(result->category),
 	    "copies", (json_int_t)result->copies,
 	    "received_at", time_or_null(result->received_at),
+	    "found_after_seconds", found_after_json(result),
+	    "moved_from", string_or_null(result->moved_from),
 	    "auth", auth_json(result),
 	    "authentication_results", headers,
 	    "ignored_authentication_results", (json_int_t)result->ignored_headers,

@@ -33,6 +33,7 @@ ld_result_clear(struct ld_result *result)
 	free(result->folder);
 	free(result->category);
 	free(result->error);
+	free(result->moved_from);
 	ld_authres_block_free(&result->headers, result->header_count);
 	*result = (struct ld_result){ .placement = LD_PLACEMENT_MISSING,
 	    .received_at = -1 };

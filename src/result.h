@@ -57,6 +57,10 @@ struct ld_result {
 	char *category;			/* owned; Gmail tab, or NULL */
 	unsigned copies;		/* copies found, view folders included */
 	time_t received_at;		/* INTERNALDATE, or -1 */
+	/* Milliseconds from the start of the check until the search that
+	 * first found the message; meaningful only when it was found. */
+	long long found_after_ms;
+	char *moved_from;		/* owned; folder it left while landed waited, or NULL */
 
 	/* Every A-R, ARC-A-R and Received-SPF field of the chosen copy, in
 	 * message order, with trusted set; owned. */
