@@ -135,4 +135,20 @@ void ld_imap_messages_free(struct ld_imap_message **messages, size_t count);
 enum ld_status ld_imap_idle_start(struct ld_imap *session,
     struct ld_error *err);
 
+/* Returns the socket to poll for input while idling, or -1. */
+int ld_imap_idle_fd(struct ld_imap *session);
+
+/*
+ * Returns 1 when server data already waits in the session's read buffer,
+ * where poll() on the socket does not see it: check this before polling.
+ */
+int ld_imap_idle_pending(struct ld_imap *session);
+
+/*
+ * Ends IDLE with DONE, reads the updates the server sent meanwhile and
+ * stores the folder's message count (EXISTS) in *exists_r.
+ */
+enum ld_status ld_imap_idle_done(struct ld_imap *session, uint32_t *exists_r,
+    struct ld_error *err);
+
 #endif
