@@ -9,6 +9,25 @@ static const char *const authserv_ids[] = { "atlas*.yahoo.com", NULL };
  * the config's folders take precedence. */
 static const char *const junk[] = { "Bulk", "Bulk Mail", "Spam", NULL };
 
+static const char *const verdict_fields[] = { "X-YahooFilteredBulk", NULL };
+
+/*
+ * X-YahooFilteredBulk carries the sending IP address and was seen only
+ * in older Yahoo mail.  NOTE: its meaning is inferred from its name, so
+ * it is recorded but not taken as a spam verdict.
+ */
+static int
+aol_interpret(const struct landed_message_view *message,
+    const struct landed_verdict_ops *ops, struct landed_verdict *verdict)
+{
+	char value[256];
+
+	if (ops->header_field(message, "X-YahooFilteredBulk", 0, value,
+	    sizeof(value)) < 0)
+		return 0;
+	return ops->set_string(verdict, "filtered_bulk", value);
+}
+
 LANDED_PROVIDER(aol) = {
 	LANDED_PROVIDER_HEADER,
 	.name = "aol",
@@ -24,4 +43,6 @@ LANDED_PROVIDER(aol) = {
 	.max_connections = 5,
 	.supported = 1,
 	.notes = "app password; spam folder name unverified",
+	.verdict_fields = verdict_fields,
+	.interpret = aol_interpret,
 };

@@ -12,6 +12,7 @@
 #include "imap.h"
 #include "log.h"
 #include "plan.h"
+#include "provider_hooks.h"
 #include "trust.h"
 #include "wait.h"
 
@@ -21,12 +22,9 @@ static const char *const fetch_fields[] = {
 	"Authentication-Results", "ARC-Authentication-Results", "Received-SPF",
 };
 
-/* One copy of a test message found in a folder. */
-struct found_copy {
-	size_t test;
-	const struct ld_folder_plan *folder;
-	struct ld_imap_message message;		/* owned header */
-};
+#define FETCH_FIELD_COUNT (sizeof(fetch_fields) / sizeof(fetch_fields[0]))
+/* The provider's verdict_fields fetched on top of fetch_fields. */
+#define MAX_VERDICT_FIELDS 16
 
 struct account_search {
 	const struct ld_account *account;
@@ -35,8 +33,9 @@ struct account_search {
 	size_t test_count;
 	struct ld_imap *session;
 	struct ld_trust_policy policy;	/* the receiver's authserv-ids */
-	struct found_copy *copies;
-	size_t copy_count;
+	struct ld_copy_list copies;
+	const char *fields[FETCH_FIELD_COUNT + MAX_VERDICT_FIELDS];
+	size_t field_count;
 };
 
 static enum ld_tls_mode
@@ -122,18 +121,19 @@ record_copies(struct account_search *search, const struct ld_folder_plan *folder
 		int kept = 0;
 
 		for (size_t t = 0; t < search->test_count; t++) {
-			struct found_copy *grown;
-			struct found_copy *copy;
+			struct ld_copy *grown;
+			struct ld_copy *copy;
 
 			if (!ld_test_matches(&search->tests[t], messages[m].header,
 			    messages[m].header_length))
 				continue;
-			grown = realloc(search->copies,
-			    (search->copy_count + 1) * sizeof(*grown));
+			grown = realloc(search->copies.items,
+			    (search->copies.count + 1) * sizeof(*grown));
 			if (grown == NULL)
 				return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-			search->copies = grown;
-			copy = &search->copies[search->copy_count++];
+			search->copies.items = grown;
+			copy = &search->copies.items[search->copies.count++];
+			*copy = (struct ld_copy){ 0 };
 			copy->test = t;
 			copy->folder = folder;
 			copy->message = messages[m];
@@ -152,33 +152,34 @@ record_copies(struct account_search *search, const struct ld_folder_plan *folder
 	return LD_OK;
 }
 
+/* One folder's search: landed's own, or through the provider's hook. */
+struct folder_search {
+	struct account_search *search;
+	const struct ld_folder_plan *folder;
+	const struct ld_imap_search_term *terms;
+	size_t term_count;
+};
+
 static enum ld_status
-search_folder(struct account_search *search, const struct ld_folder_plan *folder,
-    const struct ld_imap_search_term *terms, size_t term_count,
-    struct ld_error *err)
+search_headers(void *context, struct ld_error *err)
 {
+	struct folder_search *f = context;
+	struct account_search *search = f->search;
 	struct ld_imap_message *messages = NULL;
 	size_t message_count = 0, uid_count = 0;
 	uint32_t *uids = NULL;
-	uint32_t exists = 0;
 	enum ld_status status;
 
-	status = ld_imap_examine(search->session, folder->folder->raw_name,
-	    &exists, err);
-	if (status != LD_OK || exists == 0)
-		return status;
-
-	status = ld_imap_search(search->session, terms, term_count, &uids,
+	status = ld_imap_search(f->search->session, f->terms, f->term_count, &uids,
 	    &uid_count, err);
 	if (status != LD_OK || uid_count == 0)
 		goto out;
 
 	status = ld_imap_fetch_headers(search->session, uids, uid_count,
-	    fetch_fields, sizeof(fetch_fields) / sizeof(fetch_fields[0]),
-	    &messages, &message_count, err);
+	    search->fields, search->field_count, &messages, &message_count, err);
 	if (status != LD_OK)
 		goto out;
-	status = record_copies(search, folder, messages, message_count, err);
+	status = record_copies(search, f->folder, messages, message_count, err);
 
 out:
 	ld_imap_messages_free(&messages, message_count);
@@ -186,67 +187,66 @@ out:
 	return status;
 }
 
-static int
-role_rank(enum ld_folder_role role)
+static enum ld_status
+search_folder(struct account_search *search, const struct ld_folder_plan *folder,
+    const struct ld_imap_search_term *terms, size_t term_count,
+    struct ld_error *err)
 {
-	switch (role) {
-	case LD_ROLE_INBOX:
-		return 0;
-	case LD_ROLE_JUNK:
-		return 1;
-	case LD_ROLE_OTHER:
-		return 2;
-	case LD_ROLE_VIEW:
-		return 3;
-	}
-	return 4;
-}
+	struct folder_search f = { search, folder, terms, term_count };
+	uint32_t exists = 0;
+	enum ld_status status;
 
-static enum ld_placement
-role_placement(enum ld_folder_role role)
-{
-	switch (role) {
-	case LD_ROLE_INBOX:
-		return LD_PLACEMENT_INBOX;
-	case LD_ROLE_JUNK:
-		return LD_PLACEMENT_SPAM;
-	case LD_ROLE_OTHER:
-	case LD_ROLE_VIEW:
-		break;
-	}
-	return LD_PLACEMENT_OTHER;
+	status = ld_imap_examine(search->session, folder->folder->raw_name,
+	    &exists, err);
+	if (status != LD_OK || exists == 0)
+		return status;
+	if (search->provider->search == NULL)
+		return search_headers(&f, err);
+	return ld_provider_search_folder(search->provider, search->account->name,
+	    search->session, folder, &search->copies, search_headers, &f, err);
 }
 
 /*
  * Decides each test's placement from its copies: a copy in INBOX wins,
  * then one in a spam folder, then one elsewhere.  A copy in a view folder
  * (All Mail) counts as a copy but is the placement only when no other
- * copy exists, which is what an archived message looks like.
+ * copy exists, which is what an archived message looks like, unless the
+ * provider's refine hook places it (Gmail's \Inbox label).  The
+ * provider's interpret hook then reads the chosen copy.
  */
 static enum ld_status
-decide_placements(struct account_search *search, struct ld_result *results)
+decide_placements(struct account_search *search, struct ld_result *results,
+    struct ld_error *err)
 {
 	for (size_t t = 0; t < search->test_count; t++) {
 		struct ld_result *result = &results[t];
-		struct found_copy *best = NULL;
+		struct ld_copy *best = NULL;
+		enum ld_placement placement = LD_PLACEMENT_MISSING;
+		int best_rank = 0;
 
 		result->copies = 0;
-		for (size_t c = 0; c < search->copy_count; c++) {
-			struct found_copy *copy = &search->copies[c];
+		for (size_t c = 0; c < search->copies.count; c++) {
+			struct ld_copy *copy = &search->copies.items[c];
+			enum ld_placement copy_placement;
+			int rank;
 
 			if (copy->test != t)
 				continue;
 			result->copies++;
-			if (best == NULL || role_rank(copy->folder->role) <
-			    role_rank(best->folder->role))
+			copy_placement = ld_provider_copy_placement(
+			    search->provider, copy, &rank);
+			if (best == NULL || rank < best_rank) {
 				best = copy;
+				best_rank = rank;
+				placement = copy_placement;
+			}
 		}
 		if (best == NULL) {
 			result->placement = LD_PLACEMENT_MISSING;
 			continue;
 		}
 
-		result->placement = role_placement(best->folder->role);
+		result->placement = placement;
 		result->folder = strdup(best->folder->folder->name);
 		result->received_at = best->message.internal_date;
 		if (result->folder == NULL)
@@ -257,6 +257,9 @@ decide_placements(struct account_search *search, struct ld_result *results)
 			return LD_ERR_NOMEM;
 		if (ld_verdict_fill(result, &search->policy) != 0)
 			return LD_ERR_NOMEM;
+		if (ld_provider_interpret(search->provider, best, result,
+		    err) != LD_OK)
+			return err->status;
 	}
 	return LD_OK;
 }
@@ -295,16 +298,18 @@ search_account(struct account_search *search, struct ld_result *results,
 			goto out;
 	}
 
-	status = decide_placements(search, results);
+	status = decide_placements(search, results, err);
 	if (status == LD_ERR_NOMEM)
 		ld_error_set(err, status, "out of memory");
+	else if (status != LD_OK) {
+		struct ld_error hook_err = *err;
+
+		ld_error_set(err, status, "account %s: %s",
+		    search->account->name, hook_err.message);
+	}
 
 out:
-	for (size_t c = 0; c < search->copy_count; c++)
-		free(search->copies[c].message.header);
-	free(search->copies);
-	search->copies = NULL;
-	search->copy_count = 0;
+	ld_copy_list_clear(&search->copies);
 	free(terms);
 	free(plan);
 	ld_imap_folders_free(&folders, folder_count);
@@ -333,6 +338,20 @@ build_policy(struct ld_trust_policy *policy, const struct ld_account *account,
 	if (rc != 0)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	return LD_OK;
+}
+
+/* landed's own header fields, then the ones the provider's verdict needs. */
+static void
+choose_fetch_fields(struct account_search *search)
+{
+	const char *const *extra = search->provider->verdict_fields;
+
+	search->field_count = 0;
+	for (size_t i = 0; i < FETCH_FIELD_COUNT; i++)
+		search->fields[search->field_count++] = fetch_fields[i];
+	for (size_t i = 0; extra != NULL && extra[i] != NULL &&
+	    i < MAX_VERDICT_FIELDS; i++)
+		search->fields[search->field_count++] = extra[i];
 }
 
 static void
@@ -371,6 +390,7 @@ ld_check_account(const struct ld_account *account,
 	status = build_policy(&search.policy, account, provider, err);
 	if (status != LD_OK)
 		goto fail;
+	choose_fetch_fields(&search);
 	status = open_session(&search, options, &search.session, err);
 	if (status != LD_OK)
 		goto fail;

@@ -65,6 +65,8 @@ static const char check_usage[] =
 "                         256; --wait opens up to 2 more connections per\n"
 "                         account, which lowers the maximum to 128)\n"
 "  --timeout SECONDS      limit for each network step (default 30)\n"
+"  --plugin-dir DIR       load provider plugins (NAME.so) from DIR before\n"
+"                         those in $LANDED_PLUGIN_PATH (repeatable)\n"
 "  --wait DURATION        keep searching for test messages not yet found\n"
 "                         until DURATION after the start: 90s, 5m, 1h or\n"
 "                         plain seconds, at most 24h (default: search once)\n"
@@ -90,7 +92,7 @@ struct check_args {
 	unsigned fail_on;
 	unsigned jobs;
 	unsigned timeout;
-	unsigned wait;		/* --wait in seconds, 0 for none */
+	unsigned wait;		/* --wait in seconds, 0 for none */	struct ld_string_list plugin_dirs;
 };
 
 /* Work shared by the account workers. */
@@ -179,7 +181,8 @@ static int
 parse_args(int argc, char **argv, struct check_args *args)
 {
 	enum { OPT_SENT = 256, OPT_MESSAGE_ID, OPT_TAG, OPT_FORMAT, OPT_FAIL_ON,
-	    OPT_TIMEOUT, OPT_DEBUG, OPT_WAIT, OPT_BOUNCES };
+	    OPT_TIMEOUT, OPT_DEBUG, OPT_WAIT, OPT_BOUNCES,
+	    OPT_PLUGIN_DIR };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "account", required_argument, NULL, 'a' },
@@ -196,6 +199,7 @@ parse_args(int argc, char **argv, struct check_args *args)
 		{ "debug", required_argument, NULL, OPT_DEBUG },
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "bounces", required_argument, NULL, OPT_BOUNCES },
+		{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -268,6 +272,10 @@ parse_args(int argc, char **argv, struct check_args *args)
 			if (parse_duration("--wait", optarg, &args->wait) != 0)
 				return -1;
 			break;
+		case OPT_PLUGIN_DIR:
+			if (ld_string_list_add(&args->plugin_dirs, optarg) != 0)
+				return -1;
+			break;
 		case OPT_BOUNCES:
 			fprintf(stderr, "landed check: %s is not implemented in "
 			    "this version\n", argv[optind - 2]);
@@ -303,6 +311,8 @@ static int
 select_accounts(const struct ld_config *config, const struct check_args *args,
     struct ld_report *report)
 {
+	struct ld_error err = { 0 };
+
 	report->accounts = calloc(config->account_count + 1,
 	    sizeof(*report->accounts));
 	if (report->accounts == NULL)
@@ -334,6 +344,13 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 			fprintf(stderr, "landed check: %s: account %s: unknown "
 			    "provider \"%s\"; known providers: %s\n", config->path,
 			    account->name, account->provider, ld_provider_names());
+			return -1;
+		}
+		if (ld_provider_check_account(entry->provider, account->name,
+		    account->tls_fingerprint != NULL, account->ca_file != NULL,
+		    &err) != LD_OK) {
+			fprintf(stderr, "landed check: %s: %s\n", config->path,
+			    err.message);
 			return -1;
 		}
 	}
@@ -578,6 +595,10 @@ ld_cmd_check(int argc, char **argv)
 
 	if (parse_args(argc, argv, &args) != 0)
 		goto out;
+	if (ld_provider_load_plugins(&args.plugin_dirs, &err) != LD_OK) {
+		fprintf(stderr, "landed check: %s\n", err.message);
+		goto out;
+	}
 
 	if (ld_config_locate(args.config_path, &config_path, &err) != LD_OK ||
 	    ld_config_load(config_path, &config, &err) != LD_OK) {
@@ -619,5 +640,7 @@ out:
 	ld_config_free(&config);
 	free(config_path);
 	free(args.accounts);
+	ld_string_list_clear(&args.plugin_dirs);
+	ld_provider_unload_all();
 	return status;
 }

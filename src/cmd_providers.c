@@ -1,6 +1,7 @@
 /*
  * landed providers: the providers landed knows, with their IMAP server,
- * login methods and whether landed can check them.
+ * login methods, whether landed can check them, and where each plugin in
+ * use came from.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -11,11 +12,16 @@
 #include "provider_registry.h"
 
 static const char providers_usage[] =
-"usage: landed providers [--format table|json]\n"
+"usage: landed providers [--format table|json] [--plugin-dir DIR]...\n"
 "\n"
 "List the mail providers landed knows: the name to use as 'provider =' in\n"
-"landed.conf, the default IMAP server, the login methods, and whether\n"
-"landed can check that provider at all.\n";
+"landed.conf, the default IMAP server, the login methods, whether landed\n"
+"can check that provider at all, and the plugin in use: \"built-in\" or\n"
+"the path of the NAME.so that replaced or added it.\n"
+"\n"
+"  --format table|json  output format (default: table)\n"
+"  --plugin-dir DIR     load provider plugins (NAME.so) from DIR before\n"
+"                       those in $LANDED_PLUGIN_PATH (repeatable)\n";
 
 static const char *const tls_names[] = { "implicit", "starttls", "none" };
 
@@ -61,15 +67,15 @@ write_table(void)
 	const struct landed_provider *p;
 	char imap[128], auth[64];
 
-	printf("%-10s %-22s %-28s %-9s %-30s %s\n", "name", "display name",
-	    "imap", "tls", "auth", "notes");
+	printf("%-10s %-22s %-28s %-9s %-30s %-10s %s\n", "name",
+	    "display name", "imap", "tls", "auth", "source", "notes");
 	for (size_t i = 0; (p = ld_provider_at(i)) != NULL; i++) {
 		format_imap(p, imap, sizeof(imap));
 		format_auth(p, auth, sizeof(auth));
-		printf("%-10s %-22s %-28s %-9s %-30s %s\n", p->name,
+		printf("%-10s %-22s %-28s %-9s %-30s %-10s %s\n", p->name,
 		    p->display_name, imap, p->supported ? tls_names[p->tls] : "-",
-		    auth, p->supported ? (p->notes != NULL ? p->notes : "") :
-		    p->unsupported_reason);
+		    auth, ld_provider_source(p), p->supported ?
+		    (p->notes != NULL ? p->notes : "") : p->unsupported_reason);
 	}
 	return fflush(stdout) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
 }
@@ -94,7 +100,7 @@ provider_json(const struct landed_provider *p)
 	    "supported", p->supported,
 	    "reason", p->supported ? json_null() :
 	    json_string(p->unsupported_reason),
-	    "source", "built-in");
+	    "source", ld_provider_source(p));
 }
 
 static int
@@ -115,16 +121,42 @@ write_json(void)
 	return LD_EXIT_OK;
 }
 
+static int
+run_providers(int argc, char **argv, const char *format,
+    const struct ld_string_list *dirs, struct ld_error *err)
+{
+	if (optind < argc) {
+		fprintf(stderr, "landed providers: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return LD_EXIT_USAGE;
+	}
+	if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0) {
+		fprintf(stderr, "landed providers: unknown format \"%s\"; use "
+		    "table or json\n", format);
+		return LD_EXIT_USAGE;
+	}
+	if (ld_provider_load_plugins(dirs, err) != LD_OK) {
+		fprintf(stderr, "landed providers: %s\n", err->message);
+		return LD_EXIT_USAGE;
+	}
+	if (strcmp(format, "json") == 0)
+		return write_json();
+	return write_table();
+}
+
 int
 ld_cmd_providers(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "plugin-dir", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ld_string_list dirs = { 0 };
+	struct ld_error err = { 0 };
 	const char *format = "table";
-	int c;
+	int c, status;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -132,24 +164,25 @@ ld_cmd_providers(int argc, char **argv)
 		case 'f':
 			format = optarg;
 			break;
+		case 'p':
+			if (ld_string_list_add(&dirs, optarg) != 0) {
+				fputs("landed providers: out of memory\n", stderr);
+				ld_string_list_clear(&dirs);
+				return LD_EXIT_USAGE;
+			}
+			break;
 		case 'h':
+			ld_string_list_clear(&dirs);
 			fputs(providers_usage, stdout);
 			return LD_EXIT_OK;
 		default:
+			ld_string_list_clear(&dirs);
 			fputs("run 'landed providers --help' for the options\n", stderr);
 			return LD_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "landed providers: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		return LD_EXIT_USAGE;
-	}
-	if (strcmp(format, "json") == 0)
-		return write_json();
-	if (strcmp(format, "table") == 0)
-		return write_table();
-	fprintf(stderr, "landed providers: unknown format \"%s\"; use table "
-	    "or json\n", format);
-	return LD_EXIT_USAGE;
+	status = run_providers(argc, argv, format, &dirs, &err);
+	ld_string_list_clear(&dirs);
+	ld_provider_unload_all();
+	return status;
 }

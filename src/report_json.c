@@ -3,6 +3,7 @@
 #include <jansson.h>
 
 #include "authres_json.h"
+#include "provider_verdict.h"
 #include "report.h"
 
 void
@@ -120,7 +121,7 @@ result_json(struct ld_report *report, size_t a, size_t t)
 	    "auth", auth_json(result),
 	    "authentication_results", headers,
 	    "ignored_authentication_results", (json_int_t)result->ignored_headers,
-	    "provider_verdict", json_object(),
+	    "provider_verdict", ld_provider_verdict_json(result),
 	    "bounce", json_null(),
 	    "error", string_or_null(result->error));
 }

@@ -34,6 +34,8 @@ ld_result_clear(struct ld_result *result)
 	free(result->category);
 	free(result->error);
 	free(result->moved_from);
+	free(result->disagreement);
+	ld_provider_verdict_clear(&result->verdict);
 	ld_authres_block_free(&result->headers, result->header_count);
 	*result = (struct ld_result){ .placement = LD_PLACEMENT_MISSING,
 	    .received_at = -1 };

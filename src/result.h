@@ -51,6 +51,29 @@ enum ld_auth_index {
 
 extern const char *const ld_auth_method_names[LD_AUTH_COUNT];
 
+/* One member of "provider_verdict": a number, a string or a boolean. */
+enum ld_verdict_type { LD_VERDICT_INT, LD_VERDICT_STRING, LD_VERDICT_BOOL };
+
+struct ld_verdict_member {
+	char *key;			/* owned */
+	enum ld_verdict_type type;
+	long long number;		/* LD_VERDICT_INT, or 0/1 for BOOL */
+	char *string;			/* owned; LD_VERDICT_STRING */
+};
+
+#define LD_VERDICT_MAX_MEMBERS 32
+
+/* What the provider's own headers say, written by its interpret hook. */
+struct ld_provider_verdict {
+	struct ld_verdict_member members[LD_VERDICT_MAX_MEMBERS];
+	size_t member_count;
+	enum landed_spam_verdict opinion;
+	char *evidence;			/* owned; the header that says so, or NULL */
+};
+
+/* Frees what a verdict owns and empties it. */
+void ld_provider_verdict_clear(struct ld_provider_verdict *verdict);
+
 struct ld_result {
 	enum ld_placement placement;
 	char *folder;			/* owned; UTF-8, or NULL */
@@ -69,6 +92,10 @@ struct ld_result {
 	size_t ignored_headers;		/* fields not the receiver's own */
 	const char *authserv_id;	/* borrowed from headers, or NULL */
 	const char *auth[LD_AUTH_COUNT];	/* borrowed from headers, or NULL */
+
+	struct ld_provider_verdict verdict;
+	/* owned; why the folder and the provider's verdict disagree, or NULL */
+	char *disagreement;
 
 	char *error;			/* owned; why the result is an error */
 };
