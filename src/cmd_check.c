@@ -56,7 +56,8 @@ static const char check_usage[] =
 "  -c, --config FILE      config file (default: $LANDED_CONFIG, ./landed.conf,\n"
 "                         $XDG_CONFIG_HOME/landed/landed.conf)\n"
 "  -a, --account NAME     check only this account (repeatable)\n"
-"  --format table|json    report format (default: table)\n"
+"  --format FORMAT        report format: table, json, csv, junit or html\n"
+"                         (default: table)\n"
 "  -o, --output FILE      write the report to FILE instead of stdout\n"
 "  --fail-on LIST         exit 1 when a result is in one of these classes,\n"
 "                         comma-separated: spam, missing, rejected, other,\n"
@@ -80,14 +81,12 @@ static const char check_usage[] =
 "1 a result matched --fail-on; 2 usage or config error; 3 at least one\n"
 "account could not be checked (the others are still reported).\n";
 
-enum format { FORMAT_TABLE, FORMAT_JSON };
-
 struct check_args {
 	const char *config_path;
 	const char **accounts;
 	size_t account_count;
 	struct ld_plan plan;
-	enum format format;
+	const struct ld_report_format *format;
 	const char *output;
 	unsigned fail_on;
 	unsigned jobs;
@@ -229,13 +228,10 @@ parse_args(int argc, char **argv, struct check_args *args)
 				goto plan_error;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "table") == 0) {
-				args->format = FORMAT_TABLE;
-			} else if (strcmp(optarg, "json") == 0) {
-				args->format = FORMAT_JSON;
-			} else {
+			args->format = ld_report_format_find(optarg);
+			if (args->format == NULL) {
 				fprintf(stderr, "landed check: unknown format \"%s\"; "
-				    "use table or json\n", optarg);
+				    "use " LD_REPORT_FORMAT_NAMES "\n", optarg);
 				return -1;
 			}
 			break;
@@ -533,38 +529,16 @@ run_pool(struct ld_report *report, const struct ld_check_options *options,
 static int
 write_report(struct ld_report *report, const struct check_args *args)
 {
-	FILE *out = stdout;
-	struct ld_report_style style = { 0 };
-	int rc;
+	struct ld_report_options options = {
+		.verbose = ld_log_verbosity() >= 2,
+		.fail_on = args->fail_on,
+	};
+	const struct ld_report_format *format = args->format;
 
-	if (args->output != NULL) {
-		out = fopen(args->output, "w");
-		if (out == NULL) {
-			fprintf(stderr, "landed check: cannot write %s: %s\n",
-			    args->output, strerror(errno));
-			return -1;
-		}
-	}
-
-	style.verbose = ld_log_verbosity() >= 2;
-	style.color = args->output == NULL && isatty(fileno(out)) &&
-	    getenv("NO_COLOR") == NULL;
-
-	if (args->format == FORMAT_JSON)
-		rc = ld_report_write_json(report, out);
-	else
-		rc = ld_report_write_table(report, out, &style);
-
-	if (out != stdout) {
-		if (fclose(out) != 0)
-			rc = -1;
-	} else if (fflush(out) != 0) {
-		rc = -1;
-	}
-	if (rc != 0)
-		fprintf(stderr, "landed check: writing the report failed: %s\n",
-		    strerror(errno));
-	return rc;
+	if (format == NULL)
+		format = ld_report_format_find("table");
+	return ld_report_output(report, format, args->output, &options,
+	    "check");
 }
 
 static int

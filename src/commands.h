@@ -17,5 +17,6 @@ enum ld_exit {
 int ld_cmd_check(int argc, char **argv);
 int ld_cmd_parse(int argc, char **argv);
 int ld_cmd_providers(int argc, char **argv);
+int ld_cmd_report(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const char usage_text[] =
 "  parse      print the Authentication-Results, ARC-Authentication-Results\n"
 "             and Received-SPF fields of a message as JSON\n"
 "  providers  list the mail providers landed knows and their IMAP servers\n"
+"  report     render a saved JSON report as a table, JSON, CSV, JUnit or HTML\n"
 "\n"
 "Run 'landed COMMAND --help' for the options of a command.\n"
 "  --help     show this help\n"
@@ -42,6 +43,8 @@ main(int argc, char **argv)
 		return ld_cmd_parse(argc - 1, argv + 1);
 	if (strcmp(argv[1], "providers") == 0)
 		return ld_cmd_providers(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return ld_cmd_report(argc - 1, argv + 1);
 
 	if (argv[1][0] == '-')
 		fprintf(stderr, "landed: unknown option '%s'; run 'landed --help' "
