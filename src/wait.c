@@ -19,7 +19,7 @@
 
 #define POLL_FIRST_MS	5000
 #define POLL_MAX_MS	60000
-/* RFC 2177 asks clients to renew IDLE within 29 minutes. */
+/* RFC 2177 advises clients to re-issue IDLE at least every 29 minutes. */
 #define IDLE_RENEW_MS	(25 * 60 * 1000)
 #define MAX_WATCHERS	2
 
@@ -157,11 +157,11 @@ out:
 
 static void
 drop_watcher(struct watcher *watcher, const char *account,
-    const struct ld_error *why)
+    const struct ld_error *failure)
 {
-	if (why != NULL)
+	if (failure != NULL)
 		ld_log_warn("%s (IDLE on \"%s\" stopped; polling covers it)",
-		    why->message, watcher->folder);
+		    failure->message, watcher->folder);
 	else
 		ld_log_debug(LD_DEBUG_IMAP, "%s: IDLE on \"%s\" ended", account,
 		    watcher->folder);
@@ -248,14 +248,14 @@ open_watchers(struct wait_state *state, struct ld_error *err)
 	const char *account = run->account->name;
 	size_t slots = idle_slots(run->provider);
 	char *raw_names[MAX_WATCHERS] = { NULL }, *names[MAX_WATCHERS] = { NULL };
-	struct ld_error why = { 0 };
+	struct ld_error failure = { 0 };
 	enum ld_status status = LD_OK;
 
 	for (size_t w = 0; w < slots; w++) {
 		struct watcher *watcher = &state->watchers[state->watcher_count];
 
-		if (ld_check_connect(run, &watcher->session, &why) != LD_OK) {
-			ld_log_warn("%s (no IDLE; polling instead)", why.message);
+		if (ld_check_connect(run, &watcher->session, &failure) != LD_OK) {
+			ld_log_warn("%s (no IDLE; polling instead)", failure.message);
 			break;
 		}
 		if (!ld_imap_has_capability(watcher->session, "IDLE")) {
@@ -266,7 +266,7 @@ open_watchers(struct wait_state *state, struct ld_error *err)
 		}
 		if (w == 0) {
 			status = find_idle_folders(run, watcher->session,
-			    raw_names, names, &why);
+			    raw_names, names, &failure);
 			if (status == LD_ERR_NOMEM) {
 				ld_imap_close(&watcher->session);
 				ld_error_set(err, status, "out of memory");
@@ -274,7 +274,7 @@ open_watchers(struct wait_state *state, struct ld_error *err)
 			}
 			if (status != LD_OK) {
 				ld_log_warn("%s (no IDLE; polling instead)",
-				    why.message);
+				    failure.message);
 				ld_imap_close(&watcher->session);
 				status = LD_OK;
 				break;
@@ -286,8 +286,8 @@ open_watchers(struct wait_state *state, struct ld_error *err)
 		}
 		watcher->folder = names[w];
 		names[w] = NULL;
-		if (start_watcher(watcher, raw_names[w], &why) != LD_OK) {
-			drop_watcher(watcher, account, &why);
+		if (start_watcher(watcher, raw_names[w], &failure) != LD_OK) {
+			drop_watcher(watcher, account, &failure);
 			free(watcher->folder);
 			watcher->folder = NULL;
 			continue;
@@ -321,12 +321,12 @@ close_watchers(struct wait_state *state)
 static void
 restart_watcher(struct watcher *watcher, const char *account)
 {
-	struct ld_error why = { 0 };
+	struct ld_error failure = { 0 };
 	uint32_t exists;
 
-	if (ld_imap_idle_done(watcher->session, &exists, &why) != LD_OK ||
-	    ld_imap_idle_start(watcher->session, &why) != LD_OK) {
-		drop_watcher(watcher, account, &why);
+	if (ld_imap_idle_done(watcher->session, &exists, &failure) != LD_OK ||
+	    ld_imap_idle_start(watcher->session, &failure) != LD_OK) {
+		drop_watcher(watcher, account, &failure);
 		return;
 	}
 	ld_log_debug(LD_DEBUG_IMAP, "%s: \"%s\" has %u messages", account,

@@ -19,10 +19,11 @@ int64_t ld_wait_now_ms(void);
  * Stamps found_after_ms on the tests that the first pass found, then,
  * when options->wait_seconds is set and a test is still missing, waits
  * for it until options->started_ms + wait_seconds.  Up to two extra
- * sessions IDLE on INBOX and the spam folder when the server offers IDLE
- * and the provider's max_connections leaves room; every other folder is
- * polled, first after 5 s, then at doubling intervals of at most 60 s.
- * Each wake-up or poll runs a full search pass on the main session.
+ * sessions IDLE on INBOX and on the spam folder, when the server offers
+ * IDLE and the provider's max_connections leaves room.  A full search
+ * pass on the main session runs whenever an IDLE session reports news,
+ * at polls 5 s after the first pass and then at doubling intervals of
+ * at most 60 s, and once more at the deadline.
  *
  * A test once found stays found.  When a later pass finds it in another
  * folder, results reports the new folder and moved_from the one it left.

@@ -3,7 +3,7 @@
 # Dovecot, which checks a bearer token as the password of its
 # passwd-file.  The token comes from password_cmd, run afresh for each
 # connection.  A rejected token fails only its account, with the
-# server's SASL error shown and the token never printed.
+# server's reply shown and the token never printed.
 #
 # Needs: $LANDED (the binary under test).
 set -u
