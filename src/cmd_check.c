@@ -13,6 +13,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "bounces.h"
 #include "check.h"
 #include "commands.h"
 #include "config.h"
@@ -68,6 +69,11 @@ static const char check_usage[] =
 "  --timeout SECONDS      limit for each network step (default 30)\n"
 "  --plugin-dir DIR       load provider plugins (NAME.so) from DIR before\n"
 "                         those in $LANDED_PLUGIN_PATH (repeatable)\n"
+"  --bounces ACCOUNT      also search ACCOUNT of landed.conf, the sender's\n"
+"                         mailbox, for bounces of the tests: a failed\n"
+"                         delivery makes a missing test \"rejected\" with\n"
+"                         the receiver's status code.  ACCOUNT is not\n"
+"                         checked as a seed unless -a names it\n"
 "  --wait DURATION        keep searching for test messages not yet found\n"
 "                         until DURATION after the start: 90s, 5m, 1h or\n"
 "                         plain seconds, at most 24h (default: search once)\n"
@@ -91,7 +97,9 @@ struct check_args {
 	unsigned fail_on;
 	unsigned jobs;
 	unsigned timeout;
-	unsigned wait;		/* --wait in seconds, 0 for none */	struct ld_string_list plugin_dirs;
+	unsigned wait;		/* --wait in seconds, 0 for none */
+	struct ld_string_list plugin_dirs;
+	const char *bounces;	/* --bounces account name, or NULL */
 };
 
 /* Work shared by the account workers. */
@@ -273,9 +281,8 @@ parse_args(int argc, char **argv, struct check_args *args)
 				return -1;
 			break;
 		case OPT_BOUNCES:
-			fprintf(stderr, "landed check: %s is not implemented in "
-			    "this version\n", argv[optind - 2]);
-			return -1;
+			args->bounces = optarg;
+			break;
 		case 'h':
 			fputs(check_usage, stdout);
 			exit(LD_EXIT_OK);
@@ -331,6 +338,10 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 			if (strcmp(args->accounts[f], account->name) == 0)
 				break;
 		if (args->account_count > 0 && f == args->account_count)
+			continue;
+		/* The sender's mailbox is a seed only when -a names it. */
+		if (args->account_count == 0 && args->bounces != NULL &&
+		    strcmp(args->bounces, account->name) == 0)
 			continue;
 
 		entry = &report->accounts[report->account_count++];
@@ -541,6 +552,59 @@ write_report(struct ld_report *report, const struct check_args *args)
 	    "check");
 }
 
+/*
+ * Checks that the --bounces account is in the config and usable, and
+ * stores it in *account_r and *provider_r.  Returns 0, or -1 after an
+ * error message.
+ */
+static int
+find_bounce_account(const struct ld_config *config, const char *name,
+    const struct ld_account **account_r,
+    const struct landed_provider **provider_r)
+{
+	const struct ld_account *account = ld_config_account(config, name);
+	const struct landed_provider *provider;
+	struct ld_error err = { 0 };
+
+	if (account == NULL) {
+		fprintf(stderr, "landed check: --bounces account \"%s\" is not in "
+		    "%s; add an [account %s] section for the sender's mailbox or "
+		    "name an existing one\n", name, config->path, name);
+		return -1;
+	}
+	provider = ld_provider_find(account->provider);
+	if (provider == NULL) {
+		fprintf(stderr, "landed check: %s: account %s: unknown provider "
+		    "\"%s\"; known providers: %s\n", config->path, account->name,
+		    account->provider, ld_provider_names());
+		return -1;
+	}
+	if (ld_provider_check_account(provider, account->name,
+	    account->tls_fingerprint != NULL, account->ca_file != NULL,
+	    &err) != LD_OK) {
+		fprintf(stderr, "landed check: %s: %s\n", config->path,
+		    err.message);
+		return -1;
+	}
+	*account_r = account;
+	*provider_r = provider;
+	return 0;
+}
+
+/* Searches the sender's mailbox; a failure is logged and reported. */
+static void
+collect_bounces(struct ld_report *report, const struct ld_account *account,
+    const struct landed_provider *provider,
+    const struct ld_check_options *options)
+{
+	struct ld_error err = { 0 };
+
+	ld_log_info("%s: searching for bounces", account->name);
+	if (ld_bounces_collect(report, account, provider, options, &err) !=
+	    LD_OK)
+		ld_log_error("%s", err.message);
+}
+
 static int
 exit_status(struct ld_report *report, unsigned fail_on)
 {
@@ -553,6 +617,8 @@ exit_status(struct ld_report *report, unsigned fail_on)
 	for (size_t a = 0; a < report->account_count; a++)
 		if (!report->accounts[a].ok)
 			return LD_EXIT_ACCOUNT;
+	if (report->bounces.account != NULL && !report->bounces.ok)
+		return LD_EXIT_ACCOUNT;
 	return status;
 }
 
@@ -564,6 +630,8 @@ ld_cmd_check(int argc, char **argv)
 	struct ld_report report = { 0 };
 	struct ld_error err = { 0 };
 	struct ld_check_options options;
+	const struct ld_account *bounce_account = NULL;
+	const struct landed_provider *bounce_provider = NULL;
 	char *config_path = NULL;
 	int status = LD_EXIT_USAGE;
 
@@ -581,6 +649,9 @@ ld_cmd_check(int argc, char **argv)
 	}
 
 	if (select_accounts(config, &args, &report) != 0)
+		goto out;
+	if (args.bounces != NULL && find_bounce_account(config, args.bounces,
+	    &bounce_account, &bounce_provider) != 0)
 		goto out;
 
 	report.tests = args.plan.tests;
@@ -602,6 +673,8 @@ ld_cmd_check(int argc, char **argv)
 	options.started_ms = ld_wait_now_ms();
 	report.started_at = time(NULL);
 	run_pool(&report, &options, args.jobs);
+	if (bounce_account != NULL)
+		collect_bounces(&report, bounce_account, bounce_provider, &options);
 	report.finished_at = time(NULL);
 
 	if (write_report(&report, &args) != 0)

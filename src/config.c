@@ -82,6 +82,7 @@ static const struct {
 	{ "tls_fingerprint", set_fingerprint },
 	{ "folders", set_list },
 	{ "authserv_id", set_list },
+	{ "address", set_list },
 };
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
 
@@ -367,12 +368,18 @@ static enum ld_status
 set_list(struct config_parser *p, struct ld_account *a, const char *key,
     const char *value)
 {
-	char ***items = strcmp(key, "folders") == 0 ? &a->folders :
-	    &a->authserv_ids;
-	size_t *count = strcmp(key, "folders") == 0 ? &a->folder_count :
-	    &a->authserv_id_count;
+	char ***items = &a->authserv_ids;
+	size_t *count = &a->authserv_id_count;
 	size_t max = 1;
 	const char *start = value;
+
+	if (strcmp(key, "folders") == 0) {
+		items = &a->folders;
+		count = &a->folder_count;
+	} else if (strcmp(key, "address") == 0) {
+		items = &a->addresses;
+		count = &a->address_count;
+	}
 
 	for (const char *c = value; *c != '\0'; c++)
 		if (*c == ',')
@@ -458,8 +465,8 @@ config_unknown_key(struct config_parser *p, const char *key)
 		    "\"%s\"?", p->path, p->line, key, closest);
 	return config_fail(p, "%s:%u: unknown key \"%s\"; the keys are "
 	    "provider, user, password_cmd, password_env, password_file, auth, "
-	    "host, port, tls, ca_file, tls_fingerprint, folders and "
-	    "authserv_id", p->path, p->line, key);
+	    "host, port, tls, ca_file, tls_fingerprint, folders, "
+	    "authserv_id and address", p->path, p->line, key);
 }
 
 /* inih calls this for every "key = value" line. */
@@ -785,6 +792,7 @@ ld_config_free(struct ld_config **config)
 		free(a->tls_fingerprint);
 		config_free_list(a->folders, a->folder_count);
 		config_free_list(a->authserv_ids, a->authserv_id_count);
+		config_free_list(a->addresses, a->address_count);
 	}
 	free(c->accounts);
 	free(c->path);

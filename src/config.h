@@ -3,7 +3,8 @@
  *
  *   [account NAME]
  *   provider, user, password_cmd | password_env | password_file, auth,
- *   host, port, tls, ca_file, tls_fingerprint, folders, authserv_id
+ *   host, port, tls, ca_file, tls_fingerprint, folders, authserv_id,
+ *   address
  *
  * Errors name the file, the line and the key.  The config never holds a
  * secret in memory beyond where to get it; ld_secret_fetch() gets it.
@@ -37,6 +38,8 @@ struct ld_account {
 	size_t folder_count;
 	char **authserv_ids;		/* "authserv_id =" patterns, or NULL */
 	size_t authserv_id_count;
+	char **addresses;		/* "address =" list, or NULL */
+	size_t address_count;
 };
 
 struct ld_config {

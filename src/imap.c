@@ -926,10 +926,17 @@ ld_imap_examine(struct ld_imap *session, const char *raw_name,
 static struct mailimap_search_key *
 header_key(const struct ld_imap_search_term *term)
 {
-	char *name = strdup(term->header);
+	char *name = NULL;
 	char *value = strdup(term->value);
 	struct mailimap_search_key *key = NULL;
 
+	if (term->header == NULL) {
+		if (value != NULL && (key = mailimap_search_key_new_text(value)) ==
+		    NULL)
+			free(value);
+		return key;
+	}
+	name = strdup(term->header);
 	if (name != NULL && value != NULL)
 		key = mailimap_search_key_new_header(name, value);
 	if (key == NULL) {
@@ -1170,6 +1177,8 @@ copy_message(const struct mailimap_msg_att *msg, struct ld_imap_message *out)
 		st = item->att_data.att_static;
 		if (st->att_type == MAILIMAP_MSG_ATT_UID) {
 			out->uid = st->att_data.att_uid;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE) {
+			out->size = st->att_data.att_rfc822_size;
 		} else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
 		    st->att_data.att_internal_date != NULL) {
 			out->internal_date = internal_date_seconds(
@@ -1225,6 +1234,21 @@ copy_messages(clist *result, struct ld_imap_message **messages_r,
 	return LD_OK;
 }
 
+/* Returns a set of the UIDs, or NULL when out of memory. */
+static struct mailimap_set *
+uid_set(const uint32_t *uids, size_t uid_count)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+
+	for (size_t i = 0; set != NULL && i < uid_count; i++) {
+		if (mailimap_set_add_single(set, uids[i]) != 0) {
+			mailimap_set_free(set);
+			set = NULL;
+		}
+	}
+	return set;
+}
+
 enum ld_status
 ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
     size_t uid_count, const char *const *fields, size_t field_count,
@@ -1247,15 +1271,81 @@ ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
 		return ld_error_set(err, LD_ERR_USAGE,
 		    "UID FETCH needs at least one header field name");
 
-	if ((set = mailimap_set_new_empty()) == NULL)
+	if ((set = uid_set(uids, uid_count)) == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < uid_count; i++) {
-		if (mailimap_set_add_single(set, uids[i]) != 0) {
-			mailimap_set_free(set);
-			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-		}
-	}
 	if ((type = build_fetch_type(fields, field_count)) == NULL) {
+		mailimap_set_free(set);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
+
+	r = mailimap_uid_fetch(session->imap, set, type, &result);
+	mailimap_fetch_type_free(type);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_failure(session, r, "UID FETCH", err);
+	status = copy_messages(result, messages_r, count_r, err);
+	mailimap_fetch_list_free(result);
+	return status;
+}
+
+/* Builds UID FETCH attributes: UID, INTERNALDATE, RFC822.SIZE and
+ * BODY.PEEK[]<0.max_bytes>. */
+static struct mailimap_fetch_type *
+build_message_fetch_type(uint32_t max_bytes)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_section *section;
+	struct mailimap_fetch_att *att;
+
+	if ((type = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL)
+		return NULL;
+	if (mailimap_fetch_type_new_fetch_att_list_add(type,
+	    mailimap_fetch_att_new_uid()) != 0 ||
+	    mailimap_fetch_type_new_fetch_att_list_add(type,
+	    mailimap_fetch_att_new_internaldate()) != 0 ||
+	    mailimap_fetch_type_new_fetch_att_list_add(type,
+	    mailimap_fetch_att_new_rfc822_size()) != 0 ||
+	    (section = mailimap_section_new(NULL)) == NULL) {
+		mailimap_fetch_type_free(type);
+		return NULL;
+	}
+	/* BODY.PEEK, because a plain BODY[] would set \Seen. */
+	att = mailimap_fetch_att_new_body_peek_section_partial(section, 0,
+	    max_bytes);
+	if (att == NULL) {
+		mailimap_section_free(section);
+		mailimap_fetch_type_free(type);
+		return NULL;
+	}
+	if (mailimap_fetch_type_new_fetch_att_list_add(type, att) != 0) {
+		mailimap_fetch_att_free(att);
+		mailimap_fetch_type_free(type);
+		return NULL;
+	}
+	return type;
+}
+
+enum ld_status
+ld_imap_fetch_messages(struct ld_imap *session, const uint32_t *uids,
+    size_t uid_count, uint32_t max_bytes, struct ld_imap_message **messages_r,
+    size_t *count_r, struct ld_error *err)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_set *set;
+	clist *result = NULL;
+	enum ld_status status;
+	int r;
+
+	*messages_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "UID FETCH", err);
+	if (uid_count == 0)
+		return copy_messages(NULL, messages_r, count_r, err);
+
+	if ((set = uid_set(uids, uid_count)) == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	if ((type = build_message_fetch_type(max_bytes)) == NULL) {
 		mailimap_set_free(set);
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	}

@@ -70,11 +70,16 @@ struct ld_imap_message {
 	char *header;		/* owned; the fetched header fields, CRLF, NUL-terminated */
 	size_t header_length;
 	time_t internal_date;	/* INTERNALDATE as seconds since the epoch (UTC), or -1 */
+	size_t size;		/* RFC822.SIZE from ld_imap_fetch_messages(), else 0 */
 };
 
-/* One OR-ed search term: HEADER name value (substring, case-insensitive). */
+/*
+ * One OR-ed search term, a case-insensitive substring match: HEADER
+ * header value, or TEXT value (the whole message, its MIME parts
+ * included) when header is NULL.
+ */
 struct ld_imap_search_term {
-	const char *header;	/* "Message-ID", "X-Landed-Tag", "Subject" */
+	const char *header;	/* "Message-ID", "X-Landed-Tag", "Subject", NULL */
 	const char *value;
 };
 
@@ -125,6 +130,17 @@ enum ld_status ld_imap_fetch_headers(struct ld_imap *session,
     struct ld_imap_message **messages_r, size_t *count_r,
     struct ld_error *err);
 void ld_imap_messages_free(struct ld_imap_message **messages, size_t count);
+
+/*
+ * Fetches INTERNALDATE, RFC822.SIZE and BODY.PEEK[]<0.max_bytes> for the
+ * given UIDs in one UID FETCH.  Each message's first max_bytes, header
+ * and body, are stored in header and header_length; a size larger than
+ * header_length means the message was cut.
+ */
+enum ld_status ld_imap_fetch_messages(struct ld_imap *session,
+    const uint32_t *uids, size_t uid_count, uint32_t max_bytes,
+    struct ld_imap_message **messages_r, size_t *count_r,
+    struct ld_error *err);
 
 /*
  * Starts IDLE (RFC 2177) on the folder last EXAMINEd, so that the server

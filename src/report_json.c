@@ -95,6 +95,37 @@ auth_json(const struct ld_result *result)
 }
 
 static json_t *
+bounce_json(const struct ld_bounce *bounce)
+{
+	if (bounce == NULL)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}",
+	    "smtp_code", bounce->smtp_code != 0 ?
+	    json_integer(bounce->smtp_code) : json_null(),
+	    "status", string_or_null(bounce->status),
+	    "diagnostic", string_or_null(bounce->diagnostic),
+	    "reporting_mta", string_or_null(bounce->reporting_mta),
+	    "explanation", string_or_null(bounce->explanation),
+	    "action", bounce->action);
+}
+
+/* The --bounces mailbox, or null without --bounces. */
+static json_t *
+bounces_json(const struct ld_report *report)
+{
+	const struct ld_bounce_report *b = &report->bounces;
+
+	if (b->account == NULL)
+		return json_null();
+	return json_pack("{s:s, s:s, s:o, s:i, s:i}",
+	    "account", b->account->name,
+	    "status", b->ok ? "ok" : "error",
+	    "error", string_or_null(b->error),
+	    "bounces", (json_int_t)b->bounces,
+	    "unmatched_recipients", (json_int_t)b->unmatched);
+}
+
+static json_t *
 result_json(struct ld_report *report, size_t a, size_t t)
 {
 	const struct ld_result *result = ld_report_result(report, a, t);
@@ -122,7 +153,7 @@ result_json(struct ld_report *report, size_t a, size_t t)
 	    "authentication_results", headers,
 	    "ignored_authentication_results", (json_int_t)result->ignored_headers,
 	    "provider_verdict", ld_provider_verdict_json(result),
-	    "bounce", json_null(),
+	    "bounce", bounce_json(result->bounce),
 	    "error", string_or_null(result->error));
 }
 
@@ -148,6 +179,7 @@ ld_report_write_json(struct ld_report *report, FILE *out)
 		errno = ENOMEM;
 		return -1;
 	}
+	json_object_set_new(root, "bounces", bounces_json(report));
 
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);

@@ -33,12 +33,25 @@ ld_result_clear(struct ld_result *result)
 	free(result->folder);
 	free(result->category);
 	free(result->error);
+	ld_bounce_free(&result->bounce);
 	free(result->moved_from);
 	free(result->disagreement);
 	ld_provider_verdict_clear(&result->verdict);
 	ld_authres_block_free(&result->headers, result->header_count);
 	*result = (struct ld_result){ .placement = LD_PLACEMENT_MISSING,
 	    .received_at = -1 };
+}
+
+void
+ld_bounce_free(struct ld_bounce **bounce)
+{
+	if (bounce == NULL || *bounce == NULL)
+		return;
+	free((*bounce)->status);
+	free((*bounce)->diagnostic);
+	free((*bounce)->reporting_mta);
+	free(*bounce);
+	*bounce = NULL;
 }
 
 void
@@ -57,6 +70,7 @@ ld_report_clear(struct ld_report *report)
 
 	for (size_t i = 0; i < report->account_count; i++)
 		free(report->accounts[i].error);
+	free(report->bounces.error);
 	free(report->accounts);
 	*report = (struct ld_report){ 0 };
 }

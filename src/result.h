@@ -51,6 +51,27 @@ enum ld_auth_index {
 
 extern const char *const ld_auth_method_names[LD_AUTH_COUNT];
 
+/* A bounce in the sender's mailbox for one test at one recipient. */
+struct ld_bounce {
+	const char *action;		/* static: "failed" or "delayed" */
+	unsigned smtp_code;		/* reply code such as 550, or 0 */
+	char *status;			/* owned; "5.7.26", or NULL */
+	char *diagnostic;		/* owned; the receiver's reply, or NULL */
+	char *reporting_mta;		/* owned; or NULL */
+	const char *explanation;	/* static; meaning of status, or NULL */
+};
+
+void ld_bounce_free(struct ld_bounce **bounce);
+
+/* The sender's mailbox that --bounces searched. */
+struct ld_bounce_report {
+	const struct ld_account *account;	/* borrowed; NULL without --bounces */
+	int ok;
+	char *error;			/* owned; why it could not be read, or NULL */
+	size_t bounces;			/* bounces read that name a test */
+	size_t unmatched;		/* their recipients that match no account */
+};
+
 /* One member of "provider_verdict": a number, a string or a boolean. */
 enum ld_verdict_type { LD_VERDICT_INT, LD_VERDICT_STRING, LD_VERDICT_BOOL };
 
@@ -97,6 +118,9 @@ struct ld_result {
 	/* owned; why the folder and the provider's verdict disagree, or NULL */
 	char *disagreement;
 
+	/* owned; the bounce for this test at this account, or NULL */
+	struct ld_bounce *bounce;
+
 	char *error;			/* owned; why the result is an error */
 };
 
@@ -116,6 +140,7 @@ struct ld_report {
 	size_t account_count;
 	/* account_count * test_count results; results[a * test_count + t] */
 	struct ld_result *results;
+	struct ld_bounce_report bounces;
 };
 
 /* Returns the result for account a and test t. */
