@@ -368,7 +368,7 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 static unsigned
 max_idle_sessions(const struct ld_report *report)
 {
-	unsigned most = 0;
+	unsigned max_idle = 0;
 
 	for (size_t a = 0; a < report->account_count; a++) {
 		unsigned connections = report->accounts[a].provider->max_connections;
@@ -376,18 +376,20 @@ max_idle_sessions(const struct ld_report *report)
 
 		if (idle > MAX_IDLE_SESSIONS)
 			idle = MAX_IDLE_SESSIONS;
-		if (idle > most)
-			most = idle;
+		if (idle > max_idle)
+			max_idle = idle;
 	}
-	return most;
+	return max_idle;
 }
 
 /*
  * Checks, before any connection, that the workers stay within
  * WORKER_FD_BUDGET and within the open-file limit, raising its soft
- * value up to FD_SETSIZE when needed.  A worker holds the connections of
- * its account plus one descriptor while it opens the next (the
- * password_cmd pipe, the resolver's socket or the ca_file).
+ * value up to FD_SETSIZE when needed.  A worker uses at most one
+ * descriptor more than its account has connections.  While it opens a
+ * connection, that connection's socket may not exist yet, but the
+ * password_cmd pipe (two descriptors), the resolver's socket or the
+ * ca_file may be open.
  */
 static int
 check_fd_budget(const struct ld_report *report, const struct check_args *args)
