@@ -1,8 +1,8 @@
 /*
  * IMAP session over libetpan (IMAP4rev1, RFC 3501), read-only: EXAMINE,
  * UID SEARCH and UID FETCH with BODY.PEEK, plus LIST with SPECIAL-USE
- * attributes (RFC 6154), SASL PLAIN (RFC 4616), XOAUTH2 and
- * OAUTHBEARER (RFC 7628), and IDLE (RFC 2177) to wait for new mail.
+ * attributes (RFC 6154), and SASL PLAIN (RFC 4616), XOAUTH2 and
+ * OAUTHBEARER (RFC 7628).  IDLE (RFC 2177) waits for new mail.
  *
  * libetpan reads and writes through a stream driver defined here that
  * calls tls.c, so OpenSSL does TLS with verification and every read and
@@ -1386,7 +1386,8 @@ ld_imap_idle_start(struct ld_imap *session, struct ld_error *err)
 		return ld_error_set(err, LD_ERR_UNSUPPORTED,
 		    "account %s: %s:%u does not offer IDLE", session->account,
 		    session->host, session->port);
-	/* mailimap_idle() writes into the selection info without a check. */
+	/* libetpan 1.9's mailimap_idle() writes into the selection info
+	 * without checking it. */
 	if (session->imap->imap_selection_info == NULL)
 		return ld_error_set(err, LD_ERR_USAGE,
 		    "account %s: IDLE needs an EXAMINEd folder first",
@@ -1408,11 +1409,11 @@ ld_imap_idle_fd(struct ld_imap *session)
 }
 
 /*
- * NOTE: only libetpan's buffer is checked.  Bytes that OpenSSL has
- * decrypted but libetpan has not yet read are invisible here and to
- * poll(); that happens only when one TLS record exceeds libetpan's
- * 8 KiB buffer, which untagged IDLE updates do not.  They are read at
- * the next DONE.
+ * NOTE: only libetpan's buffer is checked.  Data that OpenSSL has
+ * decrypted but libetpan has not read yet is invisible here and to
+ * poll().  That happens only when one TLS record is larger than
+ * libetpan's 8 KiB read, so short untagged IDLE updates are not
+ * affected.  Such data is read at the next DONE.
  */
 int
 ld_imap_idle_pending(struct ld_imap *session)
