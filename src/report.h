@@ -54,7 +54,10 @@ int ld_report_output(struct ld_report *report,
  * tab after a slash, and DMARC whenever a trusted header reports it.
  * SPF and DKIM follow unless they passed, and only when DMARC is unknown
  * or none; ARC follows when it failed.  A found message with no trusted
- * header gets "auth=unknown".
+ * header gets "auth=unknown", and a result whose folder the provider's
+ * own verdict contradicts ends in "provider=spam" or "provider=not_spam".
+ * A bounce adds its status: "rejected, 5.7.26" or "missing, delayed
+ * 4.4.7".
  */
 void ld_report_cell_text(const struct ld_result *result, char *buf,
     size_t size);
@@ -80,6 +83,25 @@ char *ld_report_clean_text(const char *s, int keep_newlines);
  * Returns NULL when out of memory.
  */
 char *ld_report_header_text(const struct landed_ar_header *header);
+
+/* Returns "spam" or "not_spam" for the provider's own opinion, or NULL. */
+const char *ld_report_opinion_name(const struct ld_result *result);
+
+/*
+ * Sets *text_r to a new line for the provider's verdict, such as
+ * "scl=5 sfv=SPM; judged spam (X-Microsoft-Antispam-Mailbox-Delivery
+ * dest:J)", or to NULL when the provider gave none.  Returns 0, or -1
+ * when out of memory.
+ */
+int ld_report_verdict_text(const struct ld_result *result, char **text_r);
+
+/*
+ * Sets *text_r to a new line for the result's bounce, such as "failed
+ * 550 5.7.26 (unauthenticated: SPF/DMARC failed), reported by
+ * relay.example.org", or to NULL when it has none.  Returns 0, or -1
+ * when out of memory.
+ */
+int ld_report_bounce_text(const struct ld_result *result, char **text_r);
 
 /* Returns the name of the account's provider as the JSON report has it. */
 const char *ld_report_provider_name(const struct ld_account_report *account);
@@ -108,6 +130,7 @@ void ld_format_utc(time_t t, char *buf, size_t size);
 struct ld_report_file {
 	struct ld_report report;
 	struct ld_account *accounts;	/* owned; report.accounts[i].account */
+	struct ld_account bounce_account;	/* owned; report.bounces.account */
 	char **strings;			/* owned; borrowed by the results */
 	size_t string_count;
 };

@@ -99,6 +99,7 @@ field_authserv_id(struct ld_report *report, size_t a, size_t t, char *buf,
 	return ld_report_result(report, a, t)->authserv_id;
 }
 
+/* Defines field_METHOD, the trusted result of one authentication method. */
 #define AUTH_FIELD(method, index)                                          \
 static const char *                                                        \
 field_##method(struct ld_report *report, size_t a, size_t t, char *buf,    \
@@ -129,6 +130,81 @@ field_error(struct ld_report *report, size_t a, size_t t, char *buf,
 	return ld_report_result(report, a, t)->error;
 }
 
+static const char *
+field_provider_verdict(struct ld_report *report, size_t a, size_t t,
+    char *buf, size_t size)
+{
+	(void)buf, (void)size;
+	return ld_report_opinion_name(ld_report_result(report, a, t));
+}
+
+static const char *
+field_provider_evidence(struct ld_report *report, size_t a, size_t t,
+    char *buf, size_t size)
+{
+	(void)buf, (void)size;
+	return ld_report_result(report, a, t)->verdict.evidence;
+}
+
+static const char *
+field_disagreement(struct ld_report *report, size_t a, size_t t, char *buf,
+    size_t size)
+{
+	(void)buf, (void)size;
+	return ld_report_result(report, a, t)->disagreement;
+}
+
+static const char *
+field_found_after(struct ld_report *report, size_t a, size_t t, char *buf,
+    size_t size)
+{
+	const struct ld_result *r = ld_report_result(report, a, t);
+
+	if (r->placement != LD_PLACEMENT_INBOX &&
+	    r->placement != LD_PLACEMENT_SPAM && r->placement != LD_PLACEMENT_OTHER)
+		return NULL;
+	snprintf(buf, size, "%lld", (r->found_after_ms + 500) / 1000);
+	return buf;
+}
+
+static const char *
+field_moved_from(struct ld_report *report, size_t a, size_t t, char *buf,
+    size_t size)
+{
+	(void)buf, (void)size;
+	return ld_report_result(report, a, t)->moved_from;
+}
+
+/* Defines field_bounce_NAME, the bounce's string member NAME. */
+#define BOUNCE_FIELD(member)                                               \
+static const char *                                                        \
+field_bounce_##member(struct ld_report *report, size_t a, size_t t,        \
+    char *buf, size_t size)                                                \
+{                                                                          \
+	const struct ld_bounce *bounce = ld_report_result(report, a, t)->bounce; \
+                                                                           \
+	(void)buf, (void)size;                                             \
+	return bounce != NULL ? bounce->member : NULL;                     \
+}
+BOUNCE_FIELD(action)
+BOUNCE_FIELD(status)
+BOUNCE_FIELD(diagnostic)
+BOUNCE_FIELD(reporting_mta)
+BOUNCE_FIELD(explanation)
+#undef BOUNCE_FIELD
+
+static const char *
+field_bounce_smtp_code(struct ld_report *report, size_t a, size_t t,
+    char *buf, size_t size)
+{
+	const struct ld_bounce *bounce = ld_report_result(report, a, t)->bounce;
+
+	if (bounce == NULL || bounce->smtp_code == 0)
+		return NULL;
+	snprintf(buf, size, "%u", bounce->smtp_code);
+	return buf;
+}
+
 /* The column order documented in landed(1); append new columns only. */
 static const struct {
 	const char *name;
@@ -143,12 +219,23 @@ static const struct {
 	{ "category", field_category },
 	{ "copies", field_copies },
 	{ "received_at", field_received_at },
+	{ "found_after_seconds", field_found_after },
+	{ "moved_from", field_moved_from },
 	{ "authserv_id", field_authserv_id },
 	{ "spf", field_spf },
 	{ "dkim", field_dkim },
 	{ "dmarc", field_dmarc },
 	{ "arc", field_arc },
 	{ "ignored_authentication_results", field_ignored },
+	{ "provider_verdict", field_provider_verdict },
+	{ "provider_evidence", field_provider_evidence },
+	{ "disagreement", field_disagreement },
+	{ "bounce_action", field_bounce_action },
+	{ "bounce_smtp_code", field_bounce_smtp_code },
+	{ "bounce_status", field_bounce_status },
+	{ "bounce_diagnostic", field_bounce_diagnostic },
+	{ "bounce_reporting_mta", field_bounce_reporting_mta },
+	{ "bounce_explanation", field_bounce_explanation },
 	{ "error", field_error },
 };
 

@@ -97,6 +97,32 @@ is_found(enum ld_placement placement)
 	    placement == LD_PLACEMENT_SPAM || placement == LD_PLACEMENT_OTHER;
 }
 
+/*
+ * Appends the bounce's status, or its SMTP code when it has no status:
+ * "rejected 550" for a rejection ("rejected 5.7.26" is written before
+ * this), ", delayed 4.4.7" for any other placement.
+ */
+static void
+append_bounce(char *buf, size_t size, const struct ld_result *result)
+{
+	const struct ld_bounce *bounce = result->bounce;
+	size_t used = strlen(buf);
+	char code[16] = "";
+
+	if (bounce == NULL || used >= size)
+		return;
+	if (bounce->smtp_code != 0)
+		snprintf(code, sizeof(code), " %u", bounce->smtp_code);
+	if (result->placement == LD_PLACEMENT_REJECTED) {
+		if (bounce->status == NULL)
+			snprintf(buf + used, size - used, "%s", code);
+		return;
+	}
+	if (bounce->status != NULL)
+		snprintf(code, sizeof(code), " %s", bounce->status);
+	snprintf(buf + used, size - used, ", %s%s", bounce->action, code);
+}
+
 static const char *
 unless(const char *value, const char *hidden)
 {
@@ -114,16 +140,18 @@ ld_report_cell_text(const struct ld_result *result, char *buf, size_t size)
 	if (result->category != NULL && is_found(result->placement))
 		snprintf(buf, size, "%s/%s", ld_placement_name(result->placement),
 		    result->category);
+	else if (result->placement == LD_PLACEMENT_REJECTED &&
+	    result->bounce != NULL && result->bounce->status != NULL)
+		snprintf(buf, size, "rejected %s", result->bounce->status);
 	else
 		snprintf(buf, size, "%s", ld_placement_name(result->placement));
+	append_bounce(buf, size, result);
 	if (!is_found(result->placement))
 		return;
 
 	if (auth[LD_AUTH_SPF] == NULL && auth[LD_AUTH_DKIM] == NULL &&
-	    dmarc == NULL && auth[LD_AUTH_ARC] == NULL) {
+	    dmarc == NULL && auth[LD_AUTH_ARC] == NULL)
 		append_auth(buf, size, "auth", "unknown");
-		return;
-	}
 	append_auth(buf, size, "dmarc", dmarc);
 	/* A DMARC verdict other than none already sums up SPF and DKIM. */
 	if (dmarc == NULL || strcmp(dmarc, "none") == 0) {
@@ -132,6 +160,9 @@ ld_report_cell_text(const struct ld_result *result, char *buf, size_t size)
 	}
 	if (auth[LD_AUTH_ARC] != NULL && strcmp(auth[LD_AUTH_ARC], "fail") == 0)
 		append_auth(buf, size, "arc", "fail");
+	if (result->disagreement != NULL)
+		append_auth(buf, size, "provider",
+		    ld_report_opinion_name(result));
 }
 
 const char *
@@ -161,6 +192,8 @@ const char *const ld_report_verdict_legend[] = {
 	    "unknown or none; arc only when it failed.",
 	"auth=unknown: no trusted Authentication-Results.",
 	"inbox/promotions: the provider's tab.",
+	"provider=spam, provider=not_spam: the provider's own verdict "
+	    "disagrees with the folder.",
 	NULL,
 };
 
@@ -353,4 +386,94 @@ ld_report_header_text(const struct landed_ar_header *header)
 	clean = ld_report_clean_text(text, 0);
 	free(text);
 	return clean;
+}
+
+static const char *
+opinion_name(enum landed_spam_verdict opinion)
+{
+	switch (opinion) {
+	case LANDED_VERDICT_SPAM:
+		return "spam";
+	case LANDED_VERDICT_NOT_SPAM:
+		return "not_spam";
+	case LANDED_VERDICT_UNKNOWN:
+		break;
+	}
+	return NULL;
+}
+
+const char *
+ld_report_opinion_name(const struct ld_result *result)
+{
+	return opinion_name(result->verdict.opinion);
+}
+
+int
+ld_report_verdict_text(const struct ld_result *result, char **text_r)
+{
+	const struct ld_provider_verdict *verdict = &result->verdict;
+	char *text = NULL;
+	size_t length = 0;
+	FILE *out;
+
+	*text_r = NULL;
+	if (verdict->member_count == 0 && verdict->opinion == LANDED_VERDICT_UNKNOWN)
+		return 0;
+	if ((out = open_memstream(&text, &length)) == NULL)
+		return -1;
+	for (size_t i = 0; i < verdict->member_count; i++) {
+		const struct ld_verdict_member *member = &verdict->members[i];
+
+		fprintf(out, "%s%s=", i > 0 ? " " : "", member->key);
+		if (member->type == LD_VERDICT_STRING)
+			fputs(member->string != NULL ? member->string : "", out);
+		else if (member->type == LD_VERDICT_BOOL)
+			fputs(member->number != 0 ? "true" : "false", out);
+		else
+			fprintf(out, "%lld", member->number);
+	}
+	if (verdict->opinion != LANDED_VERDICT_UNKNOWN)
+		fprintf(out, "%sjudged %s%s%s%s", verdict->member_count > 0 ?
+		    "; " : "", opinion_name(verdict->opinion),
+		    verdict->evidence != NULL ? " (" : "",
+		    verdict->evidence != NULL ? verdict->evidence : "",
+		    verdict->evidence != NULL ? ")" : "");
+	if (fclose(out) != 0) {
+		free(text);
+		return -1;
+	}
+	*text_r = ld_report_clean_text(text, 0);
+	free(text);
+	return *text_r != NULL ? 0 : -1;
+}
+
+int
+ld_report_bounce_text(const struct ld_result *result, char **text_r)
+{
+	const struct ld_bounce *bounce = result->bounce;
+	char *text = NULL;
+	size_t length = 0;
+	FILE *out;
+
+	*text_r = NULL;
+	if (bounce == NULL)
+		return 0;
+	if ((out = open_memstream(&text, &length)) == NULL)
+		return -1;
+	fputs(bounce->action, out);
+	if (bounce->smtp_code != 0)
+		fprintf(out, " %u", bounce->smtp_code);
+	if (bounce->status != NULL)
+		fprintf(out, " %s", bounce->status);
+	if (bounce->explanation != NULL)
+		fprintf(out, " (%s)", bounce->explanation);
+	if (bounce->reporting_mta != NULL)
+		fprintf(out, ", reported by %s", bounce->reporting_mta);
+	if (fclose(out) != 0) {
+		free(text);
+		return -1;
+	}
+	*text_r = ld_report_clean_text(text, 0);
+	free(text);
+	return *text_r != NULL ? 0 : -1;
 }

@@ -37,6 +37,7 @@ static const char style_sheet[] =
     ".missing { background: #d6d6d6; }\n"
     ".rejected { background: #ef9a9a; }\n"
     ".error { background: #c5a3d9; }\n"
+    "td.disagrees { outline: 3px dashed #7a0019; outline-offset: -4px; }\n"
     ".swatch { display: inline-block; width: 12px; height: 12px;"
     " margin-right: 8px; vertical-align: middle; }\n"
     "ul.legend { list-style: none; padding: 0; }\n"
@@ -112,14 +113,16 @@ static int
 add_cell(xmlNodePtr row, struct ld_report *report, size_t a, size_t t)
 {
 	const struct ld_result *r = ld_report_result(report, a, t);
-	char text[CELL_TEXT_MAX], id[64], href[80];
+	char text[CELL_TEXT_MAX], id[64], href[80], classes[64];
 	xmlNodePtr td = add_element(row, "td");
 	xmlNodePtr link;
 
 	ld_report_cell_text(r, text, sizeof(text));
 	cell_id(a, t, id, sizeof(id));
 	snprintf(href, sizeof(href), "#%s", id);
-	if (set_attribute(td, "class", ld_placement_name(r->placement)) != 0 ||
+	snprintf(classes, sizeof(classes), "%s%s", ld_placement_name(r->placement),
+	    r->disagreement != NULL ? " disagrees" : "");
+	if (set_attribute(td, "class", classes) != 0 ||
 	    (link = add_text(td, "a", text)) == NULL ||
 	    set_attribute(link, "href", href) != 0)
 		return -1;
@@ -239,11 +242,29 @@ add_headers(xmlNodePtr list, const struct ld_result *r)
 }
 
 static int
+add_bounce(xmlNodePtr list, const struct ld_result *r)
+{
+	char *text;
+	int rc;
+
+	if (ld_report_bounce_text(r, &text) != 0)
+		return -1;
+	if (text == NULL)
+		return 0;
+	rc = add_definition(list, "bounce", text);
+	free(text);
+	if (rc == 0 && r->bounce->diagnostic != NULL)
+		rc = add_definition(list, "reply", r->bounce->diagnostic);
+	return rc;
+}
+
+static int
 add_cell_detail(xmlNodePtr section, struct ld_report *report, size_t a,
     size_t t)
 {
 	const struct ld_result *r = ld_report_result(report, a, t);
 	char id[64], line[CELL_TEXT_MAX + 128], cell[CELL_TEXT_MAX], when[32];
+	char *verdict;
 	xmlNodePtr div = add_element(section, "div"), heading, swatch, list;
 
 	cell_id(a, t, id, sizeof(id));
@@ -267,9 +288,19 @@ add_cell_detail(xmlNodePtr section, struct ld_report *report, size_t a,
 		    add_definition(list, "copies", line) != 0)
 			return -1;
 	}
+	if (r->moved_from != NULL && add_definition(list, "moved from",
+	    r->moved_from) != 0)
+		return -1;
 	ld_format_utc(r->received_at, when, sizeof(when));
 	if (when[0] != '\0' && add_definition(list, "received", when) != 0)
 		return -1;
+	if (r->placement == LD_PLACEMENT_INBOX || r->placement == LD_PLACEMENT_SPAM ||
+	    r->placement == LD_PLACEMENT_OTHER) {
+		snprintf(line, sizeof(line), "%lld s after the check started",
+		    (r->found_after_ms + 500) / 1000);
+		if (add_definition(list, "found", line) != 0)
+			return -1;
+	}
 	if (add_headers(list, r) != 0)
 		return -1;
 	if (r->ignored_headers > 0) {
@@ -278,6 +309,18 @@ add_cell_detail(xmlNodePtr section, struct ld_report *report, size_t a,
 		if (add_definition(list, "ignored", line) != 0)
 			return -1;
 	}
+	if (ld_report_verdict_text(r, &verdict) != 0)
+		return -1;
+	if (verdict != NULL && add_definition(list, "provider", verdict) != 0) {
+		free(verdict);
+		return -1;
+	}
+	free(verdict);
+	if (r->disagreement != NULL &&
+	    add_definition(list, "disagrees", r->disagreement) != 0)
+		return -1;
+	if (add_bounce(list, r) != 0)
+		return -1;
 	if (r->error != NULL && add_definition(list, "error", r->error) != 0)
 		return -1;
 	return 0;
@@ -286,11 +329,27 @@ add_cell_detail(xmlNodePtr section, struct ld_report *report, size_t a,
 static int
 add_errors(xmlNodePtr body, struct ld_report *report, const size_t *order)
 {
+	const struct ld_bounce_report *bounces = &report->bounces;
 	xmlNodePtr list = NULL;
+	char line[1200];
+
+	if (bounces->account != NULL) {
+		if (bounces->ok)
+			snprintf(line, sizeof(line), "Bounce mailbox %s: %zu "
+			    "bounce%s for the tests, %zu recipient%s matching no "
+			    "account.", bounces->account->name, bounces->bounces,
+			    bounces->bounces == 1 ? "" : "s", bounces->unmatched,
+			    bounces->unmatched == 1 ? "" : "s");
+		else
+			snprintf(line, sizeof(line), "Bounce mailbox %s not read: "
+			    "%s", bounces->account->name, bounces->error != NULL ?
+			    bounces->error : "failed");
+		if (add_text(body, "p", line) == NULL)
+			return -1;
+	}
 
 	for (size_t i = 0; i < report->account_count; i++) {
 		const struct ld_account_report *account = &report->accounts[order[i]];
-		char line[1200];
 
 		if (account->ok)
 			continue;

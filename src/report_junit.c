@@ -68,7 +68,7 @@ property(xmlTextWriterPtr w, const char *name, const char *value)
 static char *
 result_details(const struct ld_result *r)
 {
-	char *details = NULL, when[32];
+	char *details = NULL, *verdict, when[32];
 	size_t length = 0;
 	FILE *out = open_memstream(&details, &length);
 
@@ -88,6 +88,28 @@ result_details(const struct ld_result *r)
 		fprintf(out, "%s: %s\n", ld_auth_method_names[m],
 		    r->auth[m] != NULL ? r->auth[m] : "unknown");
 	fprintf(out, "ignored_authentication_results: %zu\n", r->ignored_headers);
+	if (ld_report_verdict_text(r, &verdict) != 0) {
+		fclose(out);
+		free(details);
+		return NULL;
+	}
+	if (verdict != NULL)
+		fprintf(out, "provider_verdict: %s\n", verdict);
+	free(verdict);
+	if (r->disagreement != NULL)
+		fprintf(out, "disagreement: %s\n", r->disagreement);
+	if (r->moved_from != NULL)
+		fprintf(out, "moved_from: %s\n", r->moved_from);
+	if (ld_report_bounce_text(r, &verdict) != 0) {
+		fclose(out);
+		free(details);
+		return NULL;
+	}
+	if (verdict != NULL)
+		fprintf(out, "bounce: %s\n", verdict);
+	free(verdict);
+	if (r->bounce != NULL && r->bounce->diagnostic != NULL)
+		fprintf(out, "bounce_diagnostic: %s\n", r->bounce->diagnostic);
 	if (r->error != NULL)
 		fprintf(out, "error: %s\n", r->error);
 	if (fclose(out) != 0) {

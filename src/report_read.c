@@ -532,12 +532,148 @@ read_placement(struct reader *r, json_t *object, const char *where,
 	    "missing, rejected or error");
 }
 
+static enum ld_status
+read_opinion(struct reader *r, json_t *value, const char *where,
+    struct ld_provider_verdict *verdict)
+{
+	const char *text = json_string_value(value);
+
+	if (text != NULL && strcmp(text, "spam") == 0)
+		verdict->opinion = LANDED_VERDICT_SPAM;
+	else if (text != NULL && strcmp(text, "not_spam") == 0)
+		verdict->opinion = LANDED_VERDICT_NOT_SPAM;
+	else
+		return invalid(r, where, "verdict is neither \"spam\" nor "
+		    "\"not_spam\"");
+	return LD_OK;
+}
+
+/* Reads a plugin's member: a whole number, a string or a boolean. */
+static enum ld_status
+read_verdict_member(struct reader *r, const char *key, json_t *value,
+    const char *where, struct ld_provider_verdict *verdict)
+{
+	struct ld_verdict_member *member;
+
+	if (verdict->member_count == LD_VERDICT_MAX_MEMBERS)
+		return invalid(r, where, "more members than a provider may set");
+	member = &verdict->members[verdict->member_count];
+	if (json_is_integer(value)) {
+		member->type = LD_VERDICT_INT;
+		member->number = json_integer_value(value);
+	} else if (json_is_boolean(value)) {
+		member->type = LD_VERDICT_BOOL;
+		member->number = json_is_true(value);
+	} else if (json_is_string(value)) {
+		member->type = LD_VERDICT_STRING;
+		if ((member->string = strdup(json_string_value(value))) == NULL)
+			return no_memory(r);
+	} else {
+		return invalid(r, where, "a member is not a whole number, a "
+		    "string or a boolean");
+	}
+	if ((member->key = strdup(key)) == NULL) {
+		free(member->string);
+		member->string = NULL;
+		return no_memory(r);
+	}
+	verdict->member_count++;
+	return LD_OK;
+}
+
+/*
+ * Reads "provider_verdict": the plugin's members, and the members that
+ * landed writes from the provider's opinion ("verdict", "evidence",
+ * "disagreement"; "disagrees" follows from "disagreement").
+ */
+static enum ld_status
+read_provider_verdict(struct reader *r, json_t *object, const char *where,
+    struct ld_result *result)
+{
+	json_t *verdict = json_object_get(object, "provider_verdict"), *value;
+	struct ld_provider_verdict *out = &result->verdict;
+	char at[WHERE_MAX];
+	const char *key;
+	enum ld_status status = LD_OK;
+
+	snprintf(at, sizeof(at), WHERE_PART ".provider_verdict", where);
+	if (verdict == NULL || json_is_null(verdict))
+		return LD_OK;
+	if (!json_is_object(verdict))
+		return invalid(r, at, "expected an object");
+	json_object_foreach(verdict, key, value) {
+		if (strcmp(key, "disagrees") == 0)
+			continue;
+		if (strcmp(key, "verdict") == 0)
+			status = read_opinion(r, value, at, out);
+		else if (strcmp(key, "evidence") == 0)
+			status = copy_string(r, verdict, key, at, 0, &out->evidence);
+		else if (strcmp(key, "disagreement") == 0)
+			status = copy_string(r, verdict, key, at, 0,
+			    &result->disagreement);
+		else
+			status = read_verdict_member(r, key, value, at, out);
+		if (status != LD_OK)
+			return status;
+	}
+	return LD_OK;
+}
+
+/* Returns the fixed string of a bounce action, which the model borrows. */
+static const char *
+bounce_action(const char *text)
+{
+	if (text != NULL && strcmp(text, "failed") == 0)
+		return "failed";
+	if (text != NULL && strcmp(text, "delayed") == 0)
+		return "delayed";
+	return NULL;
+}
+
+static enum ld_status
+read_bounce(struct reader *r, json_t *object, const char *where,
+    struct ld_result *result)
+{
+	json_t *value = json_object_get(object, "bounce");
+	struct ld_bounce *bounce;
+	const char *text;
+	json_int_t code;
+	char at[WHERE_MAX];
+	enum ld_status status;
+
+	snprintf(at, sizeof(at), WHERE_PART ".bounce", where);
+	if (value == NULL || json_is_null(value))
+		return LD_OK;
+	if (!json_is_object(value))
+		return invalid(r, at, "expected an object or null");
+	if ((result->bounce = bounce = calloc(1, sizeof(*bounce))) == NULL)
+		return no_memory(r);
+	if ((status = get_string(r, value, "action", at, 1, &text)) != LD_OK)
+		return status;
+	if ((bounce->action = bounce_action(text)) == NULL)
+		return invalid(r, at, "action is neither \"failed\" nor "
+		    "\"delayed\"");
+	if ((status = get_count(r, value, "smtp_code", at, 999, &code)) != LD_OK ||
+	    (status = copy_string(r, value, "status", at, 0,
+	    &bounce->status)) != LD_OK ||
+	    (status = copy_string(r, value, "diagnostic", at, 0,
+	    &bounce->diagnostic)) != LD_OK ||
+	    (status = copy_string(r, value, "reporting_mta", at, 0,
+	    &bounce->reporting_mta)) != LD_OK ||
+	    (status = get_string(r, value, "explanation", at, 0,
+	    &text)) != LD_OK ||
+	    (status = keep_string(r, text, &bounce->explanation)) != LD_OK)
+		return status;
+	bounce->smtp_code = (unsigned)code;
+	return LD_OK;
+}
+
 /* Reads the members of one result object into an empty result. */
 static enum ld_status
 read_result_members(struct reader *r, json_t *object, const char *where,
     struct ld_result *result)
 {
-	json_int_t copies, ignored;
+	json_int_t copies, ignored, found_after;
 	enum ld_status status;
 
 	if ((status = read_placement(r, object, where, result)) != LD_OK ||
@@ -554,8 +690,15 @@ read_result_members(struct reader *r, json_t *object, const char *where,
 	    (status = get_time(r, object, "received_at", where,
 	    &result->received_at)) != LD_OK ||
 	    (status = read_auth(r, object, where, result)) != LD_OK ||
-	    (status = read_headers(r, object, where, result)) != LD_OK)
+	    (status = read_headers(r, object, where, result)) != LD_OK ||
+	    (status = read_provider_verdict(r, object, where, result)) != LD_OK ||
+	    (status = read_bounce(r, object, where, result)) != LD_OK ||
+	    (status = copy_string(r, object, "moved_from", where, 0,
+	    &result->moved_from)) != LD_OK ||
+	    (status = get_count(r, object, "found_after_seconds", where,
+	    (json_int_t)(LLONG_MAX / 1000), &found_after)) != LD_OK)
 		return status;
+	result->found_after_ms = found_after * 1000;
 	result->copies = (unsigned)copies;
 	result->ignored_headers = (size_t)ignored;
 	return LD_OK;
@@ -726,6 +869,42 @@ allocate_results(struct reader *r, json_t *root)
 	return LD_OK;
 }
 
+/* Reads the top-level "bounces": the mailbox that --bounces searched. */
+static enum ld_status
+read_bounce_mailbox(struct reader *r, json_t *root)
+{
+	struct ld_report_file *file = r->file;
+	struct ld_bounce_report *out = &file->report.bounces;
+	json_t *value = json_object_get(root, "bounces");
+	const char *status_text;
+	json_int_t bounces, unmatched;
+	enum ld_status status;
+
+	if (value == NULL || json_is_null(value))
+		return LD_OK;
+	if (!json_is_object(value))
+		return invalid(r, "bounces", "expected an object or null");
+	if ((status = copy_string(r, value, "account", "bounces", 1,
+	    &file->bounce_account.name)) != LD_OK ||
+	    (status = get_string(r, value, "status", "bounces", 1,
+	    &status_text)) != LD_OK ||
+	    (status = copy_string(r, value, "error", "bounces", 0,
+	    &out->error)) != LD_OK ||
+	    (status = get_count(r, value, "bounces", "bounces",
+	    (json_int_t)LLONG_MAX, &bounces)) != LD_OK ||
+	    (status = get_count(r, value, "unmatched_recipients", "bounces",
+	    (json_int_t)LLONG_MAX, &unmatched)) != LD_OK)
+		return status;
+	if (strcmp(status_text, "ok") != 0 && strcmp(status_text, "error") != 0)
+		return invalid(r, "bounces", "status is neither \"ok\" nor "
+		    "\"error\"");
+	out->account = &file->bounce_account;
+	out->ok = strcmp(status_text, "ok") == 0;
+	out->bounces = (size_t)bounces;
+	out->unmatched = (size_t)unmatched;
+	return LD_OK;
+}
+
 enum ld_status
 ld_report_read_buffer(const char *text, size_t length, const char *name,
     struct ld_report_file *file, struct ld_error *err)
@@ -749,7 +928,8 @@ ld_report_read_buffer(const char *text, size_t length, const char *name,
 	    (status = get_time(&r, root, "finished_at", "",
 	    &file->report.finished_at)) == LD_OK &&
 	    (status = read_tests(&r, root)) == LD_OK &&
-	    (status = read_accounts(&r, root)) == LD_OK)
+	    (status = read_accounts(&r, root)) == LD_OK &&
+	    (status = read_bounce_mailbox(&r, root)) == LD_OK)
 		status = read_results(&r, root);
 	json_decref(root);
 	if (status != LD_OK)
@@ -831,6 +1011,7 @@ ld_report_file_clear(struct ld_report_file *file)
 		free(file->accounts[i].user);
 	}
 	free(file->accounts);
+	free(file->bounce_account.name);
 	for (size_t i = 0; i < file->string_count; i++)
 		free(file->strings[i]);
 	free(file->strings);

@@ -223,7 +223,19 @@ print_legend(FILE *out, const struct ld_report_options *options)
 static int
 print_errors(FILE *out, struct table *table, struct ld_report *report)
 {
+	const struct ld_bounce_report *bounces = &report->bounces;
 	int heading = 0;
+
+	if (bounces->account != NULL && !bounces->ok) {
+		char *error = ld_report_clean_text(bounces->error != NULL ?
+		    bounces->error : "failed", 0);
+
+		if (error == NULL)
+			return -1;
+		fprintf(out, "\nbounce mailbox %s not read: %s\n",
+		    bounces->account->name, error);
+		free(error);
+	}
 
 	for (size_t i = 0; i < report->account_count; i++) {
 		size_t a = table->order[i];
@@ -259,15 +271,34 @@ print_detail(FILE *out, const char *name, const char *text)
 }
 
 static int
+print_bounce(FILE *out, const struct ld_result *r)
+{
+	char *text;
+
+	if (ld_report_bounce_text(r, &text) != 0)
+		return -1;
+	if (text == NULL)
+		return 0;
+	fprintf(out, "    %-10s%s\n", "bounce", text);
+	free(text);
+	if (r->bounce->diagnostic != NULL &&
+	    print_detail(out, "reply", r->bounce->diagnostic) != 0)
+		return -1;
+	return 0;
+}
+
+static int
 print_cell_details(FILE *out, struct table *table, struct ld_report *report,
     size_t a, size_t t)
 {
 	const struct ld_result *r = ld_report_result(report, a, t);
-	char line[CELL_TEXT_MAX + 64], when[32];
+	char line[CELL_TEXT_MAX + 64], when[32], *verdict;
 	int trusted = 0;
 
 	fprintf(out, "\n%s / %s: %s\n", table->accounts[a], table->labels[t],
 	    table->cells[a * report->test_count + t]);
+	if (r->moved_from != NULL && print_detail(out, "moved", r->moved_from) != 0)
+		return -1;
 	if (r->folder != NULL) {
 		snprintf(line, sizeof(line), "%s (%u cop%s found)", r->folder,
 		    r->copies, r->copies == 1 ? "y" : "ies");
@@ -277,6 +308,10 @@ print_cell_details(FILE *out, struct table *table, struct ld_report *report,
 	ld_format_utc(r->received_at, when, sizeof(when));
 	if (when[0] != '\0')
 		fprintf(out, "    %-10s%s\n", "received", when);
+	if (r->placement == LD_PLACEMENT_INBOX || r->placement == LD_PLACEMENT_SPAM ||
+	    r->placement == LD_PLACEMENT_OTHER)
+		fprintf(out, "    %-10s%lld s after the check started\n", "found",
+		    (r->found_after_ms + 500) / 1000);
 
 	for (size_t h = 0; h < r->header_count; h++) {
 		char *text;
@@ -295,6 +330,16 @@ print_cell_details(FILE *out, struct table *table, struct ld_report *report,
 	if (r->ignored_headers > 0)
 		fprintf(out, "    %-10s%zu untrusted field%s not used\n", "ignored",
 		    r->ignored_headers, r->ignored_headers == 1 ? "" : "s");
+	if (ld_report_verdict_text(r, &verdict) != 0)
+		return -1;
+	if (verdict != NULL)
+		fprintf(out, "    %-10s%s\n", "provider", verdict);
+	free(verdict);
+	if (r->disagreement != NULL &&
+	    print_detail(out, "disagrees", r->disagreement) != 0)
+		return -1;
+	if (print_bounce(out, r) != 0)
+		return -1;
 	if (r->error != NULL && print_detail(out, "error", r->error) != 0)
 		return -1;
 	return 0;
