@@ -3,6 +3,8 @@
 #   make            build build/landed
 #   make check      unit and integration tests, then again under ASan+UBSan
 #   make demo       check a simulated seed list on a local Dovecot
+#   make lab        send four test messages through a receiving site on
+#                   loopback (knot, rspamd, Postfix, Dovecot) and check them
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
 #   make bench      run the benchmarks in bench/
 #   make deps       install the Debian packages the build and tests need
@@ -65,8 +67,9 @@ PLUGIN_SOS = $(patsubst providers/%.c,$(BUILD)/providers/%.so,$(PLUGIN_SRCS))
 
 all: $(BUILD)/landed $(PLUGIN_SOS)
 
-$(BUILD)/providers/%.so: providers/%.c include/landed/provider.h \
-	include/landed/provider-plugin.h include/landed/authres.h
+$(BUILD)/providers/%.so: providers/%.c $(wildcard providers/*.h) \
+	include/landed/provider.h include/landed/provider-plugin.h \
+	include/landed/authres.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -shared -fPIC -DLANDED_PLUGIN_SHARED -Iinclude \
 		$(WARNINGS) $(CFLAGS) -o $@ $<
@@ -125,6 +128,10 @@ check: $(BUILD)/landed $(SAN)/landed $(TEST_BINS) $(SAN_TEST_BINS) \
 demo: $(BUILD)/landed
 	@tests/demo/run-demo $(BUILD)/landed
 
+# Needs root and the lab's packages (make deps); see lab/run.
+lab: $(BUILD)/landed
+	@LANDED=$(BUILD)/landed lab/run
+
 # libFuzzer needs clang.  The fuzz build links libetpan without the
 # non-PIE specs file that its pkg-config entry adds for gcc.
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
@@ -165,7 +172,7 @@ install: $(BUILD)/landed
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check demo fuzz bench deps install clean
+.PHONY: all check demo lab fuzz bench deps install clean
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
