@@ -646,7 +646,8 @@ copy_returned_header(struct ld_dsn *dsn, const char *text, size_t length)
 	dsn->returned_header = strndup(text + pos, end - pos);
 	if (dsn->returned_header == NULL)
 		return LD_ERR_NOMEM;
-	dsn->returned_header_length = end - pos;
+	/* strndup() stops at a NUL byte inside the block. */
+	dsn->returned_header_length = strlen(dsn->returned_header);
 	return LD_OK;
 }
 
