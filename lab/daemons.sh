@@ -213,7 +213,7 @@ lab_start_rspamd() {
 	if ! lab_wait_tcp 127.0.0.1 11332 120 "$_pid" ||
 	    ! lab_wait_tcp 127.0.0.1 11333 30 "$_pid"; then
 		cat "$_dir/rspamd.stdout" >>"$_dir/log/rspamd.log" 2>/dev/null
-		lab_fail rspamd "$_dir/log/rspamd.log" "did not listen on 127.0.0.1:11332 (milter) and 127.0.0.1:11333 (scanner)"
+		lab_fail rspamd "$_dir/log/rspamd.log" "did not start listening on 127.0.0.1:11332 (milter) and 127.0.0.1:11333 (scanner)"
 		return
 	fi
 	echo "lab: rspamd listens as a milter on 127.0.0.1:11332"
