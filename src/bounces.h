@@ -36,8 +36,8 @@ int ld_account_has_address(const struct ld_account *account,
  * Message-ID is in its In-Reply-To or References.  For each recipient
  * that failed or was delayed, the result of that test at the matching
  * account gets the bounce.  A failure turns a "missing" placement into
- * "rejected" and replaces an attached delay; a placement found in a
- * mailbox stands.  A recipient that matches no account of the report is
+ * "rejected" and replaces an attached delay, and a placement found in a
+ * mailbox is kept.  A recipient that matches no account of the report is
  * logged as a warning and counted in report->bounces.unmatched.  source
  * names the message in warnings.  Returns LD_OK or LD_ERR_NOMEM.
  */
@@ -48,7 +48,7 @@ enum ld_status ld_bounces_apply(struct ld_report *report,
  * Logs into the account, searches its folders (not Sent, Drafts or
  * views such as All Mail) for messages whose body contains a test's
  * Message-ID or tag, reads each as a bounce and applies it.  Fills
- * report->bounces; on failure, err names the account and says why, and
+ * report->bounces; on failure, err names the account and explains why, and
  * the results of the seed accounts keep what was applied so far.
  */
 enum ld_status ld_bounces_collect(struct ld_report *report,

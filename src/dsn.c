@@ -176,8 +176,8 @@ is_reply_code(const char *s, size_t n)
 }
 
 /*
- * Finds the first enhanced status code that stands alone as a word in
- * text and copies it to out.  Returns 1 when one was found.
+ * Finds the first enhanced status code that is a word of its own in text
+ * and copies it to out.  Returns 1 when one was found.
  */
 static int
 find_status(const char *text, size_t length, char out[16])
@@ -192,10 +192,11 @@ find_status(const char *text, size_t length, char out[16])
 		while (j < length && j - i < sizeof(code) - 1 &&
 		    (isdigit((unsigned char)text[j]) || text[j] == '.'))
 			j++;
-		if (j == i || (j < length && (isalnum((unsigned char)text[j]) ||
-		    text[j] == '.')))
+		/* A full stop after the code ends the sentence ("5.7.1."). */
+		while (j > i && text[j - 1] == '.')
+			j--;
+		if (j == i || (j < length && isalnum((unsigned char)text[j])))
 			continue;
-		/* A full stop ends a sentence, not the code. */
 		memcpy(code, text + i, j - i);
 		code[j - i] = '\0';
 		if (status_is_valid(code)) {
@@ -776,7 +777,7 @@ text_reporting_mta(struct ld_dsn *dsn, const char *text)
 
 /* The message as a whole */
 
-/* What the top-level header of a message says about it. */
+/* Facts from the top-level header fields of a message. */
 struct message_facts {
 	int from_daemon;	/* From: MAILER-DAEMON, postmaster, ... */
 	int null_sender;	/* Return-Path: <> */
@@ -1020,7 +1021,8 @@ read_text_delayed(struct ld_dsn *dsn, const char *text, size_t length)
 	return read_text_bounce(dsn, text, length, LD_DSN_ACTION_DELAYED);
 }
 
-/* Returns 1 when the body of a text bounce says delivery goes on. */
+/* Returns 1 when the body of a text bounce reports that delivery
+ * attempts continue. */
 static int
 text_says_delayed(const struct mailmime *part)
 {

@@ -225,8 +225,22 @@ test_edge_cases(void)
 	    "From: postmaster@mta.example.org\n"
 	    "Subject: Returned mail\n\n"
 	    "<b@example.net>:\nUnknown host\n";
+	/* A status code at the end of a sentence. */
+	static const char sentence[] =
+	    "From: MAILER-DAEMON@mta.example.org\n"
+	    "Subject: failure notice\n\n"
+	    "<c@example.net>:\nThe receiver rejected it with 5.7.1.\n";
 	struct ld_error err = { 0 };
 	struct ld_dsn *dsn = NULL;
+
+	TEST_CASE("status code before a full stop");
+	CHECK_STR("ok", ld_status_name(ld_dsn_parse(sentence,
+	    sizeof(sentence) - 1, &dsn, &err)));
+	if (dsn != NULL) {
+		CHECK_INT(1, dsn->recipient_count);
+		CHECK_STR("5.7.1", dsn->recipients[0].status);
+		ld_dsn_free(&dsn);
+	}
 
 	TEST_CASE("report without blank line after per-message fields");
 	CHECK_STR("ok", ld_status_name(ld_dsn_parse(squashed,
