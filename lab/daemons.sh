@@ -118,8 +118,8 @@ lab_prepare_namespace() {
 }
 
 # lab_dkim_record DOMAIN: prints the TXT record data of DOMAIN's public
-# key as quoted strings of at most 250 characters (a DNS character
-# string holds 255).
+# key as quoted strings of at most 250 characters, because a DNS
+# character string is at most 255 bytes long.
 lab_dkim_record() {
 	_key=$(openssl rsa -in "$LAB_OUT/dkim/$1.key" -pubout -outform DER \
 	    2>/dev/null | base64 -w0)
@@ -149,7 +149,8 @@ lab_start_knot() {
 	_pid=$!
 	lab_record_pid knot "$_pid"
 
-	# Ready when every zone answers; a zone with an error is not loaded.
+	# Ready when knot returns the SOA of every zone.  A zone file with an
+	# error is not loaded, so its SOA query returns nothing.
 	_deadline=$(($(date +%s) + 15))
 	for _zone in lab.test cfg1.test cfg2.test cfg3.test cfg4.test; do
 		until [ -n "$(kdig @127.0.0.1 +short +time=1 +tries=1 SOA "$_zone" 2>/dev/null)" ]; do
@@ -320,12 +321,7 @@ lab_run_landed() {
 	for _sent in "$LAB_OUT"/sent/*.eml; do
 		set -- "$@" --sent "$_sent"
 	done
-	# NOTE: --bounces is passed only when this landed has it, so the
-	# lab also runs with a landed that cannot read DSNs yet; set-up 4
-	# then shows "missing" instead of "rejected".
-	if "$LANDED" check --help 2>&1 | grep -q -- '--bounces'; then
-		set -- "$@" --bounces sender
-	fi
+	set -- "$@" --bounces sender
 
 	"$LANDED" check "$@" --format json -o "$LAB_OUT/report.json"
 	_status=$?

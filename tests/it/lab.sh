@@ -79,19 +79,14 @@ check_eq "cfg3 spf" none "$(field cfg3-no-records auth.spf)"
 check_eq "cfg3 dkim" none "$(field cfg3-no-records auth.dkim)"
 check_eq "cfg3 dmarc" none "$(field cfg3-no-records auth.dmarc)"
 
-if "$LANDED" check --help 2>&1 | grep -q -- '--bounces'; then
-	check_eq "cfg4 placement" rejected "$(field cfg4-violated placement)"
-	check_eq "cfg4 bounce status" 5.7.1 "$(field cfg4-violated bounce.status)"
-	check_eq "cfg4 bounce smtp code" 554 "$(field cfg4-violated bounce.smtp_code)"
-	check_contains "cfg4 bounce diagnostic" "5.7.1 Rejected by receiver-lab policy" \
-	    "$(field cfg4-violated bounce.diagnostic)"
-	check_eq "cfg4 reporting mta" mail.sender.test \
-	    "$(field cfg4-violated bounce.reporting_mta)"
-	check_contains "table shows the rejection" "rejected 5.7.1" "$output"
-else
-	check_eq "cfg4 placement without --bounces" missing \
-	    "$(field cfg4-violated placement)"
-fi
+check_eq "cfg4 placement" rejected "$(field cfg4-violated placement)"
+check_eq "cfg4 bounce status" 5.7.1 "$(field cfg4-violated bounce.status)"
+check_eq "cfg4 bounce smtp code" 554 "$(field cfg4-violated bounce.smtp_code)"
+check_contains "cfg4 bounce diagnostic" "5.7.1 Rejected by receiver-lab policy" \
+    "$(field cfg4-violated bounce.diagnostic)"
+check_eq "cfg4 reporting mta" mail.sender.test \
+    "$(field cfg4-violated bounce.reporting_mta)"
+check_contains "table shows the rejection" "rejected 5.7.1" "$output"
 
 # --- what the site did ----------------------------------------------------
 
