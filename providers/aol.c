@@ -1,5 +1,5 @@
 /* AOL Mail runs on Yahoo's platform. */
-#include "provider-plugin.h"
+#include "platform-yahoo.h"
 
 static const char *const domains[] = { "aol.com", "aim.com", NULL };
 /* Matches atlasNNN.free.mail.<dc>.yahoo.com and the newer
@@ -8,25 +8,6 @@ static const char *const authserv_ids[] = { "atlas*.yahoo.com", NULL };
 /* NOTE: "Bulk" is a guess from the shared Yahoo platform; SPECIAL-USE and
  * the config's folders take precedence. */
 static const char *const junk[] = { "Bulk", "Bulk Mail", "Spam", NULL };
-
-static const char *const verdict_fields[] = { "X-YahooFilteredBulk", NULL };
-
-/*
- * X-YahooFilteredBulk carries the sending IP address and was seen only
- * in older Yahoo mail.  NOTE: its meaning is inferred from its name, so
- * it is recorded but not taken as a spam verdict.
- */
-static int
-aol_interpret(const struct landed_message_view *message,
-    const struct landed_verdict_ops *ops, struct landed_verdict *verdict)
-{
-	char value[256];
-
-	if (ops->header_field(message, "X-YahooFilteredBulk", 0, value,
-	    sizeof(value)) < 0)
-		return 0;
-	return ops->set_string(verdict, "filtered_bulk", value);
-}
 
 LANDED_PROVIDER(aol) = {
 	LANDED_PROVIDER_HEADER,
@@ -43,6 +24,6 @@ LANDED_PROVIDER(aol) = {
 	.max_connections = 5,
 	.supported = 1,
 	.notes = "app password; spam folder name unverified",
-	.verdict_fields = verdict_fields,
-	.interpret = aol_interpret,
+	.verdict_fields = yahoo_verdict_fields,
+	.interpret = yahoo_platform_interpret,
 };

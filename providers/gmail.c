@@ -58,9 +58,11 @@ append_message_id(char *query, size_t size, const char *message_id)
 }
 
 /*
- * Runs "FILTER {rfc822msgid:A rfc822msgid:B ...}" over the copies found
+ * Runs "FILTER { rfc822msgid:A rfc822msgid:B ... }" over the copies found
  * (braces are OR in Gmail's search syntax), as many batches as the query
  * length needs, and attaches label to every UID it returns.
+ * NOTE: tested only against the scripted server of the test suite, not
+ * against Gmail itself.
  */
 static int
 label_matching(const char *filter, const char *label,

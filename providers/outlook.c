@@ -42,8 +42,8 @@ copy_item(const char *field, const char *key, const char *verdict_key,
 	return ops->set_string(verdict, verdict_key, value) == 0 ? 1 : -1;
 }
 
-/* The verdict's opinion, strongest evidence first: where Exchange says it
- * delivered the message, then the SCL, then the spam filter verdict. */
+/* The verdict's opinion, strongest evidence first: the folder Exchange
+ * delivered the message to, then the SCL, then the spam filter verdict. */
 static int
 judge(const char *dest, long long scl, int has_scl, const char *sfv,
     const struct landed_verdict_ops *ops, struct landed_verdict *verdict)

@@ -1,30 +1,11 @@
 /* Yahoo Mail: spam goes to "Bulk", which carries no SPECIAL-USE flag. */
-#include "provider-plugin.h"
+#include "platform-yahoo.h"
 
 static const char *const domains[] = { "yahoo.com", "ymail.com", "rocketmail.com", NULL };
 /* Matches atlasNNN.free.mail.<dc>.yahoo.com and the newer
  * atlas-production.v2-mail-prod1-<dc>.omega.yahoo.com. */
 static const char *const authserv_ids[] = { "atlas*.yahoo.com", NULL };
 static const char *const junk[] = { "Bulk", "Bulk Mail", NULL };
-
-static const char *const verdict_fields[] = { "X-YahooFilteredBulk", NULL };
-
-/*
- * X-YahooFilteredBulk carries the sending IP address and was seen only
- * in older Yahoo mail.  NOTE: its meaning is inferred from its name, so
- * it is recorded but not taken as a spam verdict.
- */
-static int
-yahoo_interpret(const struct landed_message_view *message,
-    const struct landed_verdict_ops *ops, struct landed_verdict *verdict)
-{
-	char value[256];
-
-	if (ops->header_field(message, "X-YahooFilteredBulk", 0, value,
-	    sizeof(value)) < 0)
-		return 0;
-	return ops->set_string(verdict, "filtered_bulk", value);
-}
 
 LANDED_PROVIDER(yahoo) = {
 	LANDED_PROVIDER_HEADER,
@@ -41,6 +22,6 @@ LANDED_PROVIDER(yahoo) = {
 	.max_connections = 5,
 	.supported = 1,
 	.notes = "app password",
-	.verdict_fields = verdict_fields,
-	.interpret = yahoo_interpret,
+	.verdict_fields = yahoo_verdict_fields,
+	.interpret = yahoo_platform_interpret,
 };

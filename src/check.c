@@ -168,7 +168,13 @@ search_headers(void *context, struct ld_error *err)
 	struct ld_imap_message *messages = NULL;
 	size_t message_count = 0, uid_count = 0;
 	uint32_t *uids = NULL;
+	uint32_t exists = 0;
 	enum ld_status status;
+
+	status = ld_imap_examine(search->session, f->folder->folder->raw_name,
+	    &exists, err);
+	if (status != LD_OK || exists == 0)
+		return status;
 
 	status = ld_imap_search(f->search->session, f->terms, f->term_count, &uids,
 	    &uid_count, err);
@@ -193,13 +199,7 @@ search_folder(struct account_search *search, const struct ld_folder_plan *folder
     struct ld_error *err)
 {
 	struct folder_search f = { search, folder, terms, term_count };
-	uint32_t exists = 0;
-	enum ld_status status;
 
-	status = ld_imap_examine(search->session, folder->folder->raw_name,
-	    &exists, err);
-	if (status != LD_OK || exists == 0)
-		return status;
 	if (search->provider->search == NULL)
 		return search_headers(&f, err);
 	return ld_provider_search_folder(search->provider, search->account->name,

@@ -150,6 +150,10 @@ search_gmail_raw(struct landed_search *search, const char *query,
 	if (query == NULL)
 		return fail_search(search, ld_error_set(search->err, LD_ERR_USAGE,
 		    "the X-GM-RAW query is missing"));
+	if (!search->searched)
+		return fail_search(search, ld_error_set(search->err, LD_ERR_USAGE,
+		    "an X-GM-RAW search ran before search_headers examined "
+		    "the folder"));
 	status = ld_imap_search_gmail(search->session, query,
 	    &search->gmail_uids, count_r, search->err);
 	if (status != LD_OK)
@@ -235,7 +239,7 @@ ld_provider_search_folder(const struct landed_provider *provider,
 	free(search.message_ids);
 
 	if (search.failed) {
-		/* Keep the failing step's sentence and say where it ran. */
+		/* Keep the failing step's sentence and add where it ran. */
 		hook_err = *err;
 		return ld_error_set(err, search.status, "account %s: %s "
 		    "(provider plugin %s, folder \"%s\")", account,

@@ -2,9 +2,9 @@
  * Provider plugin ABI, version 1.
  *
  * A provider plugin describes one mail provider to landed: where its IMAP
- * server is, how it names its spam folder, which authserv-ids its own
- * Authentication-Results fields carry, and, through optional hooks, how to
- * search it and how to read its own verdict headers.  Built-in plugins live
+ * server is, how it names its spam folder and which authserv-ids its own
+ * Authentication-Results fields carry.  Optional hooks change how landed
+ * searches it and read its own verdict headers.  Built-in plugins live
  * in providers/NAME.c and are linked into the binary.  The same source
  * built as NAME.so exports one symbol, `landed_provider`, of type
  * struct landed_provider; providers/README.md shows how to build one.
@@ -35,7 +35,7 @@
 
 #define LANDED_PROVIDER_ABI_VERSION 1u
 
-/* How a provider's IMAP server starts TLS. */
+/* TLS mode of a provider's IMAP server. */
 enum landed_provider_tls {
 	LANDED_PROVIDER_TLS_IMPLICIT = 0,
 	LANDED_PROVIDER_TLS_STARTTLS = 1,
@@ -53,11 +53,11 @@ enum landed_provider_tls {
  * the topmost such field is the receiver's own. */
 #define LANDED_PROVIDER_NO_AUTHSERV_ID		0x01u
 /* The server presents a self-signed certificate (Proton Bridge), so an
- * account needs tls_fingerprint or ca_file; landed rejects the config
- * otherwise and explains how to get the fingerprint. */
+ * account needs tls_fingerprint or ca_file.  Without either, landed
+ * rejects the config and explains how to get the fingerprint. */
 #define LANDED_PROVIDER_PIN_REQUIRED		0x02u
 
-/* What landed concluded about a folder. */
+/* Role of a folder, as landed resolved it. */
 enum landed_folder_role {
 	LANDED_FOLDER_ROLE_INBOX = 0,
 	LANDED_FOLDER_ROLE_JUNK = 1,
@@ -75,7 +75,7 @@ enum landed_folder_role {
 #define LANDED_FOLDER_TRASH		0x080u
 #define LANDED_FOLDER_IMPORTANT		0x100u	/* Gmail's \Important */
 
-/* Where a copy of a test message counts as placed. */
+/* Placement of one copy of a test message. */
 enum landed_placement {
 	LANDED_PLACEMENT_INBOX = 0,
 	LANDED_PLACEMENT_SPAM = 1,
@@ -102,7 +102,7 @@ struct landed_search;
 /*
  * The narrow interface a search hook has to the IMAP session.  Each
  * function takes the search the hook was handed.  A function that returns
- * int returns 0 on success and -1 on failure; after a failure landed has
+ * int returns 0 on success and -1 on failure.  After a failure landed has
  * recorded the error, and the hook must return -1 at once.
  */
 struct landed_search_ops {
@@ -111,10 +111,10 @@ struct landed_search_ops {
 	    const char *name);
 
 	/*
-	 * Runs landed's own search in this folder: one UID SEARCH for every
-	 * test's Message-ID and tag, then a UID FETCH of the header fields
-	 * with BODY.PEEK.  The copies found become the folder's results.
-	 * Call it at most once per folder.
+	 * Runs landed's own search in this folder: EXAMINE, one UID SEARCH
+	 * for every test's Message-ID and tag, then a UID FETCH of the header
+	 * fields with BODY.PEEK.  The copies found become the folder's
+	 * results.  A second call does nothing.
 	 */
 	int (*search_headers)(struct landed_search *search);
 
@@ -134,16 +134,18 @@ struct landed_search_ops {
 
 	/*
 	 * Runs UID SEARCH X-GM-RAW "query" in this folder (Gmail's search
-	 * syntax; the server must advertise X-GM-EXT-1).  *uids_r belongs to
-	 * landed and lives until the next call or the end of the hook.
+	 * syntax; the server must advertise X-GM-EXT-1).  Fails unless
+	 * search_headers ran first, because that examines the folder.
+	 * *uids_r belongs to landed and lives until the next call or the end
+	 * of the hook.
 	 */
 	int (*search_gmail_raw)(struct landed_search *search, const char *query,
 	    const uint32_t **uids_r, size_t *count_r);
 
 	/*
 	 * Attaches a label (copied) to the copy with this UID, for the
-	 * interpret and refine hooks to read; a UID that is no copy is
-	 * ignored.  At most LANDED_MAX_LABELS labels per copy.
+	 * interpret and refine hooks to read.  A UID that is no copy is
+	 * ignored, and labels past LANDED_MAX_LABELS per copy are dropped.
 	 */
 	int (*add_label)(struct landed_search *search, uint32_t uid,
 	    const char *label);
@@ -261,7 +263,7 @@ struct landed_provider {
 	/* Concurrent IMAP connections allowed per account; 0 means 1. */
 	unsigned max_connections;
 
-	/* 0 when landed cannot check this provider; reason says why. */
+	/* 0 when landed cannot check this provider; the reason explains why. */
 	int supported;
 	const char *unsupported_reason;
 
@@ -280,18 +282,18 @@ struct landed_provider {
 	const char *const *verdict_fields;
 
 	/*
-	 * Hook: search one folder.  Called after EXAMINE of every folder
-	 * landed chose to search, in place of landed's own search.  Return 0
-	 * after calling ops->search_headers (or without calling it, to skip
-	 * the folder), or -1 after a failed ops call.  NULL: landed's own
-	 * search in every folder.
+	 * Hook: search one folder.  Called for every folder landed chose to
+	 * search, in place of landed's own search.  Return 0 after calling
+	 * ops->search_headers, or without calling it to skip the folder
+	 * (which is then never examined), or -1 after a failed ops call.
+	 * NULL: landed's own search in every folder.
 	 */
 	int (*search)(const struct landed_folder_view *folder,
 	    const struct landed_search_ops *ops, struct landed_search *search);
 
 	/*
 	 * Hook: read the provider's verdict headers and labels of the copy
-	 * that decides the placement, and write what they say through ops.
+	 * that decides the placement, and write their meaning through ops.
 	 * Return 0, or -1 only when an ops call failed.  NULL: an empty
 	 * provider_verdict.
 	 */
@@ -301,7 +303,7 @@ struct landed_provider {
 	/*
 	 * Hook: decide the placement of one copy where its folder alone does
 	 * not tell (a copy in All Mail that carries the \Inbox label).
-	 * *placement holds landed's choice from the folder role on entry:
+	 * On entry *placement is landed's choice from the folder role:
 	 * inbox, spam, or other for both other and view folders.  Return 1
 	 * after changing it, 0 to keep it.  A copy in a view folder that no
 	 * hook placed ranks below every other copy.  NULL: the folder
