@@ -172,17 +172,27 @@ dovecot_start() {
 }
 
 # dovecot_stop DIR: SIGTERM to the master, SIGKILL after 5 s.
+# Whether a process runs; a zombie (exited, not yet reaped by this shell)
+# does not count, because kill -0 still succeeds on it.
+_dovecot_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	case $(ps -o stat= -p "$1" 2>/dev/null) in
+	Z*) return 1 ;;
+	esac
+	return 0
+}
+
 dovecot_stop() {
 	[ -f "$1/dovecot.pid" ] || return 0
 	_dv_pid=$(cat "$1/dovecot.pid")
 	rm -f "$1/dovecot.pid"
 	kill -TERM "$_dv_pid" 2>/dev/null || return 0
 	_dv_i=0
-	while kill -0 "$_dv_pid" 2>/dev/null && [ $_dv_i -lt 50 ]; do
+	while _dovecot_alive "$_dv_pid" && [ $_dv_i -lt 50 ]; do
 		sleep 0.1
 		_dv_i=$((_dv_i + 1))
 	done
-	if kill -0 "$_dv_pid" 2>/dev/null; then
+	if _dovecot_alive "$_dv_pid"; then
 		kill -KILL "$_dv_pid" 2>/dev/null
 	fi
 	wait "$_dv_pid" 2>/dev/null
