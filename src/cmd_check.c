@@ -309,6 +309,38 @@ plan_error:
 	return -1;
 }
 
+/* A provider without a default server (generic) needs host in the config;
+ * that is a configuration error, found before any account is checked. */
+static int
+check_server_known(const struct ld_config *config,
+    const struct ld_account *account, const struct landed_provider *provider)
+{
+	if (!provider->supported)
+		return 0;
+	if ((account->host != NULL || provider->imap_host != NULL) &&
+	    (account->port != 0 || provider->imap_port != 0))
+		return 0;
+	fprintf(stderr, "landed check: %s: account %s: provider %s has no "
+	    "default IMAP server; set host (and port) in the account's "
+	    "section\n", config->path, account->name, provider->name);
+	return -1;
+}
+
+/* Without any authserv-id pattern no field is the receiver's own, so
+ * every auth result would be unknown: say so once, before the check. */
+static void
+warn_without_trust(const struct ld_account *account,
+    const struct landed_provider *provider)
+{
+	if (account->authserv_ids != NULL || provider->authserv_ids != NULL ||
+	    (provider->flags & LANDED_PROVIDER_NO_AUTHSERV_ID))
+		return;
+	ld_log_warn("account %s: provider %s names no authserv-id, so no "
+	    "Authentication-Results field is trusted and SPF, DKIM and DMARC "
+	    "results will show as unknown; set authserv_id in the account's "
+	    "section to the receiver's id", account->name, provider->name);
+}
+
 /* Fills the report's accounts from the config, keeping only -a ones. */
 static int
 select_accounts(const struct ld_config *config, const struct check_args *args,
@@ -360,6 +392,9 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 			    err.message);
 			return -1;
 		}
+		if (check_server_known(config, account, entry->provider) != 0)
+			return -1;
+		warn_without_trust(account, entry->provider);
 	}
 	return 0;
 }
