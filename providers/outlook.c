@@ -14,6 +14,9 @@ static const char *const domains[] = {
 	"outlook.com", "hotmail.com", "live.com", "msn.com", NULL
 };
 static const char *const junk[] = { "Junk", "Junk Email", "Junk E-mail", NULL };
+/* Microsoft's ARC-Authentication-Results carry this id ("i=1;
+ * mx.microsoft.com 1; ..."); its Authentication-Results carry none. */
+static const char *const authserv_ids[] = { "mx.microsoft.com", NULL };
 static const char *const verdict_fields[] = {
 	"X-Forefront-Antispam-Report", "X-MS-Exchange-Organization-SCL",
 	"X-Microsoft-Antispam-Mailbox-Delivery", "X-Microsoft-Antispam", NULL
@@ -150,6 +153,7 @@ LANDED_PROVIDER(outlook) = {
 	.tls = LANDED_PROVIDER_TLS_IMPLICIT,
 	/* Basic authentication for personal accounts ended 2024-09-16. */
 	.auth_methods = LANDED_PROVIDER_AUTH_XOAUTH2,
+	.authserv_ids = authserv_ids,
 	.flags = LANDED_PROVIDER_NO_AUTHSERV_ID,
 	.junk_folders = junk,
 	.max_connections = 4,

@@ -40,6 +40,31 @@ take_results(struct ld_result *result, const struct landed_ar_header *header,
 	}
 }
 
+/*
+ * Reports the authserv-id of the field that gave the DMARC result, when
+ * one did: a receiver that writes one field per method (iCloud) would
+ * otherwise be named by whichever of its fields came first.  Outlook's
+ * field has no authserv-id, so its result reports null.
+ */
+static void
+prefer_dmarc_authserv_id(struct ld_result *result)
+{
+	const char *dmarc = result->auth[LD_AUTH_DMARC];
+
+	if (dmarc == NULL)
+		return;
+	for (size_t h = 0; h < result->header_count; h++) {
+		const struct landed_ar_header *header = result->headers[h];
+
+		for (size_t r = 0; r < header->result_count; r++) {
+			if (header->results[r].result == dmarc) {
+				result->authserv_id = header->authserv_id;
+				return;
+			}
+		}
+	}
+}
+
 int
 ld_verdict_fill(struct ld_result *result, const struct ld_trust_policy *policy)
 {
@@ -70,5 +95,6 @@ ld_verdict_fill(struct ld_result *result, const struct ld_trust_policy *policy)
 			take_results(result, header, before);
 		}
 	}
+	prefer_dmarc_authserv_id(result);
 	return 0;
 }

@@ -244,8 +244,8 @@ struct sample_case {
 static const struct sample_case sample_cases[] = {
 	{ "gmail.eml", "gmail", "yes yes yes", 0 },
 	{ "gmail-forged.eml", "gmail", "yes yes no", 1 },
-	{ "outlook.eml", "outlook", "no yes yes", 1 },
-	{ "outlook-junk.eml", "outlook", "no yes yes", 1 },
+	{ "outlook.eml", "outlook", "yes yes yes", 0 },
+	{ "outlook-junk.eml", "outlook", "yes yes yes", 0 },
 	{ "yahoo.eml", "yahoo", "yes yes", 0 },
 	{ "yahoo-older.eml", "yahoo", "yes yes", 0 },
 	{ "aol.eml", "aol", "yes yes", 0 },
