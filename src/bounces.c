@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "bounces.h"
+#include "check.h"
 #include "folders.h"
 #include "imap.h"
 #include "log.h"
@@ -189,56 +190,6 @@ struct bounce_search {
 	struct ld_imap *session;
 };
 
-static enum ld_tls_mode
-provider_tls(enum landed_provider_tls tls)
-{
-	switch (tls) {
-	case LANDED_PROVIDER_TLS_STARTTLS:
-		return LD_TLS_STARTTLS;
-	case LANDED_PROVIDER_TLS_NONE:
-		return LD_TLS_NONE;
-	case LANDED_PROVIDER_TLS_IMPLICIT:
-		break;
-	}
-	return LD_TLS_IMPLICIT;
-}
-
-/* NOTE: this repeats how check.c builds the session parameters of a
- * seed account; a change to one belongs in both. */
-static enum ld_status
-open_session(struct bounce_search *search,
-    const struct landed_provider *provider,
-    const struct ld_check_options *options, struct ld_error *err)
-{
-	const struct ld_account *account = search->account;
-	struct ld_imap_params params = { 0 };
-	char *secret = NULL;
-	enum ld_status status;
-
-	params.account = account->name;
-	params.host = account->host != NULL ? account->host : provider->imap_host;
-	params.port = account->port != 0 ? account->port : provider->imap_port;
-	params.tls = account->tls_set ? account->tls : provider_tls(provider->tls);
-	params.ca_file = account->ca_file;
-	params.tls_fingerprint = account->tls_fingerprint;
-	params.user = account->user;
-	params.auth = account->auth_set ? account->auth : LD_AUTH_LOGIN;
-	params.timeout_seconds = options->timeout_seconds;
-
-	if (params.host == NULL || params.port == 0)
-		return ld_error_set(err, LD_ERR_CONFIG, "account %s: provider %s "
-		    "has no default IMAP server; set host and port in the "
-		    "account's section", account->name, provider->name);
-
-	status = ld_secret_fetch(account, &secret, err);
-	if (status != LD_OK)
-		return status;
-	params.secret = secret;
-	status = ld_imap_open(&params, &search->session, err);
-	ld_secret_free(&secret);
-	return status;
-}
-
 /* TEXT terms for every test's Message-ID and tag. */
 static struct ld_imap_search_term *
 search_terms(const struct ld_report *report, size_t *count_r)
@@ -393,7 +344,8 @@ ld_bounces_collect(struct ld_report *report, const struct ld_account *account,
 		goto out;
 	}
 
-	status = open_session(&search, provider, options, err);
+	status = ld_account_open_session(search.account, provider, options,
+	    &search.session, err);
 	if (status == LD_OK)
 		status = search_mailbox(&search, provider, err);
 	ld_imap_close(&search.session);

@@ -52,13 +52,12 @@ provider_tls(enum landed_provider_tls tls)
 	return LD_TLS_IMPLICIT;
 }
 
-static enum ld_status
-open_session(const struct account_search *search,
+enum ld_status
+ld_account_open_session(const struct ld_account *account,
+    const struct landed_provider *provider,
     const struct ld_check_options *options, struct ld_imap **session_r,
     struct ld_error *err)
 {
-	const struct ld_account *account = search->account;
-	const struct landed_provider *provider = search->provider;
 	struct ld_imap_params params = { 0 };
 	char *secret = NULL;
 	enum ld_status status;
@@ -85,6 +84,15 @@ open_session(const struct account_search *search,
 	status = ld_imap_open(&params, session_r, err);
 	ld_secret_free(&secret);
 	return status;
+}
+
+static enum ld_status
+open_session(const struct account_search *search,
+    const struct ld_check_options *options, struct ld_imap **session_r,
+    struct ld_error *err)
+{
+	return ld_account_open_session(search->account, search->provider,
+	    options, session_r, err);
 }
 
 /* Builds the OR-ed search terms for every test. */

@@ -21,6 +21,16 @@ struct ld_check_options {
 };
 
 /*
+ * Opens a verified IMAP session for an account: the config's host, port,
+ * TLS mode and login method, else the provider's; the secret is fetched
+ * fresh and wiped after login.
+ */
+enum ld_status ld_account_open_session(const struct ld_account *account,
+    const struct landed_provider *provider,
+    const struct ld_check_options *options, struct ld_imap **session_r,
+    struct ld_error *err);
+
+/*
  * Checks one account for every test.  results has test_count entries and
  * is filled in whatever happens; on failure the results of the account
  * are placement "error" and err says why (naming the account).
