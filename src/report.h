@@ -124,8 +124,9 @@ void ld_format_utc(time_t t, char *buf, size_t size);
 
 /*
  * A report read back from its JSON form.  It owns what struct ld_report
- * only borrows: the accounts (in place of a config) and the strings that
- * the results' authserv_id and auth[] point to.
+ * only borrows: the accounts, which a config holds for `landed check`,
+ * and the strings that results point to (authserv_id, auth[], header
+ * deviations and bounce explanations).
  */
 struct ld_report_file {
 	struct ld_report report;

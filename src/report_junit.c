@@ -2,9 +2,9 @@
  * JUnit XML report for CI systems, written with libxml2's text writer:
  * <testsuites> contains one <testsuite> per account and one <testcase> per
  * test.  A result in a --fail-on class gets a <failure> whose type lists
- * the classes; an account that could not be checked gets an <error> in
- * each of its test cases, whatever --fail-on says, because its tests did
- * not run.  The form is the one tests/fixtures/junit.xsd describes.
+ * the classes.  An account that could not be checked gets an <error> in
+ * each of its test cases, with or without --fail-on, because its tests
+ * did not run.  tests/fixtures/junit.xsd describes the form.
  */
 #include <errno.h>
 #include <stdlib.h>
