@@ -36,6 +36,7 @@ password_cmd = echo seed-pass
 host = 127.0.0.1
 port = $DOVECOT_IMAPS_PORT
 ca_file = $DOVECOT_CA
+authserv_id = mx.example.net
 EOF
 chmod 600 "$work/landed.conf"
 
