@@ -43,6 +43,7 @@ struct ld_imap {
 	unsigned port;
 	int broken;		/* no more commands: the stream failed */
 	int idling;		/* IDLE sent and not yet ended with DONE */
+	char sasl_error[256];	/* decoded error challenge of a failed SASL login */
 	struct trace_buffer sent;
 	struct trace_buffer received;
 };
@@ -414,39 +415,6 @@ start_tls(struct ld_imap *session, const struct ld_conn_params *conn_params,
 
 /* SASL */
 
-static char *
-base64_encode(const unsigned char *data, size_t size)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = malloc((size + 2) / 3 * 4 + 1);
-	size_t i, n = 0;
-
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i + 2 < size; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 |
-		    data[i + 2];
-
-		out[n++] = alphabet[v >> 18];
-		out[n++] = alphabet[(v >> 12) & 0x3f];
-		out[n++] = alphabet[(v >> 6) & 0x3f];
-		out[n++] = alphabet[v & 0x3f];
-	}
-	if (i < size) {
-		uint32_t v = (uint32_t)data[i] << 16;
-
-		if (i + 1 < size)
-			v |= (uint32_t)data[i + 1] << 8;
-		out[n++] = alphabet[v >> 18];
-		out[n++] = alphabet[(v >> 12) & 0x3f];
-		out[n++] = i + 1 < size ? alphabet[(v >> 6) & 0x3f] : '=';
-		out[n++] = '=';
-	}
-	out[n] = '\0';
-	return out;
-}
-
 /* Writes text and CRLF, marked private so the trace masks it. */
 static int
 send_private_line(struct ld_imap *session, const char *text)
@@ -460,6 +428,29 @@ send_private_line(struct ld_imap *session, const char *text)
 	    mailstream_flush(stream) == 0;
 	mailstream_set_privacy(stream, 1);
 	return ok ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_STREAM;
+}
+
+/*
+ * Keeps the decoded text of a "+ BASE64" error challenge, which XOAUTH2
+ * and OAUTHBEARER (RFC 7628 section 3.2.2) use for a JSON error such as
+ * {"status":"invalid_token"}, with anything unprintable replaced.
+ */
+static void
+keep_sasl_error(struct ld_imap *session, const char *line)
+{
+	char encoded[1024];
+	unsigned char *decoded;
+	size_t length = 0, n = 0;
+
+	snprintf(encoded, sizeof(encoded), "%s", line[1] == ' ' ? line + 2 : "");
+	encoded[strcspn(encoded, "\r\n")] = '\0';
+	decoded = ld_base64_decode(encoded, &length);
+	if (decoded == NULL)
+		return;
+	for (size_t i = 0; i < length && n + 1 < sizeof(session->sasl_error); i++)
+		session->sasl_error[n++] = isprint(decoded[i]) ? (char)decoded[i] : '?';
+	session->sasl_error[n] = '\0';
+	free(decoded);
 }
 
 /*
@@ -506,6 +497,7 @@ sasl_exchange(struct ld_imap *session, const char *mechanism,
 			return MAILIMAP_ERROR_STREAM;
 	}
 	if (line[0] == '+') {
+		keep_sasl_error(session, line);
 		if ((r = send_private_line(session, abort_reply)) != MAILIMAP_NO_ERROR)
 			return r;
 		if (mailimap_read_line(imap) == NULL)
@@ -540,6 +532,11 @@ sasl_response(const struct ld_imap_params *params)
 		/* RFC 4616: authzid NUL authcid NUL passwd, authzid empty. */
 		n = (size_t)snprintf((char *)raw, size, "%c%s%c%s", '\0',
 		    params->user, '\0', params->secret);
+	} else if (params->auth == LD_AUTH_XOAUTH2) {
+		/* Google's and Microsoft's XOAUTH2: user, then the bearer token. */
+		n = (size_t)snprintf((char *)raw, size,
+		    "user=%s\001auth=Bearer %s\001\001", params->user,
+		    params->secret);
 	} else {
 		/* RFC 7628 with RFC 5801's GS2 header; "," and "=" escaped. */
 		memcpy(raw, "n,a=", 4);
@@ -558,10 +555,48 @@ sasl_response(const struct ld_imap_params *params)
 		    ",\001host=%s\001port=%u\001auth=Bearer %s\001\001",
 		    params->host, params->port, params->secret);
 	}
-	encoded = base64_encode(raw, n);
+	encoded = ld_base64_encode(raw, n);
 	explicit_bzero(raw, size);
 	free(raw);
 	return encoded;
+}
+
+/* What to do about a rejected login, from the server's words. */
+static const char *
+login_hint(const char *server_text, enum ld_auth_method auth)
+{
+	/* Gmail's replies to a plain password, and to an account whose IMAP
+	 * access is switched off. */
+	if (strcasestr(server_text, "application-specific password") != NULL)
+		return "the provider requires an app password: create one in "
+		    "the account's security settings and use it";
+	if (strcasestr(server_text, "not enabled for IMAP") != NULL)
+		return "IMAP is switched off for this account: enable it in "
+		    "the account's settings";
+	if (auth == LD_AUTH_XOAUTH2 || auth == LD_AUTH_OAUTHBEARER)
+		return "the token may have expired or lack the IMAP scope: "
+		    "password_cmd must print a fresh access token";
+	return "check the user name and the password, or whether the "
+	    "provider needs an app password or OAuth 2.0 (auth = xoauth2)";
+}
+
+static enum ld_status
+login_rejected(struct ld_imap *session, const struct ld_imap_params *params,
+    const char *step, struct ld_error *err)
+{
+	char text[400];
+
+	server_text(session, text, sizeof(text));
+	if (session->sasl_error[0] != '\0')
+		return ld_error_set(err, LD_ERR_AUTH, "account %s: %s:%u "
+		    "rejected %s for user %s: \"%s\", with the SASL error %s; %s",
+		    session->account, session->host, session->port, step,
+		    params->user, text, session->sasl_error,
+		    login_hint(text, params->auth));
+	return ld_error_set(err, LD_ERR_AUTH, "account %s: %s:%u rejected %s "
+	    "for user %s: \"%s\"; %s", session->account, session->host,
+	    session->port, step, params->user, text,
+	    login_hint(text, params->auth));
 }
 
 static enum ld_status
@@ -570,6 +605,8 @@ authenticate(struct ld_imap *session, const struct ld_imap_params *params,
 {
 	static const char *const names[] = { "LOGIN", "AUTHENTICATE PLAIN",
 	    "AUTHENTICATE XOAUTH2", "AUTHENTICATE OAUTHBEARER" };
+	static const char *const sasl_names[] = { "LOGIN", "PLAIN", "XOAUTH2",
+	    "OAUTHBEARER" };
 	const char *step = names[params->auth];
 	char *response;
 	char text[400];
@@ -584,16 +621,14 @@ authenticate(struct ld_imap *session, const struct ld_imap_params *params,
 			    session->account, session->host, session->port);
 		r = mailimap_login(session->imap, params->user, params->secret);
 		break;
-	case LD_AUTH_XOAUTH2:
-		r = mailimap_oauth2_authenticate(session->imap, params->user,
-		    params->secret);
-		break;
 	default:
 		if ((response = sasl_response(params)) == NULL)
 			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-		r = sasl_exchange(session, params->auth == LD_AUTH_PLAIN ?
-		    "PLAIN" : "OAUTHBEARER", response,
-		    params->auth == LD_AUTH_PLAIN ? "*" : "AQ==");
+		/* After an error challenge, PLAIN cancels with "*", XOAUTH2
+		 * sends an empty response and OAUTHBEARER a lone %x01. */
+		r = sasl_exchange(session, sasl_names[params->auth], response,
+		    params->auth == LD_AUTH_PLAIN ? "*" :
+		    params->auth == LD_AUTH_XOAUTH2 ? "" : "AQ==");
 		explicit_bzero(response, strlen(response));
 		free(response);
 		break;
@@ -608,11 +643,7 @@ authenticate(struct ld_imap *session, const struct ld_imap_params *params,
 		    "server's log if it repeats", session->account,
 		    session->host, session->port, params->user, text);
 	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_CUSTOM_COMMAND)
-		return ld_error_set(err, LD_ERR_AUTH,
-		    "account %s: %s:%u rejected %s for user %s: \"%s\"; check the "
-		    "user name and the password (or token)", session->account,
-		    session->host, session->port, step, params->user,
-		    server_text(session, text, sizeof(text)));
+		return login_rejected(session, params, step, err);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_failure(session, r, step, err);
 	return LD_OK;

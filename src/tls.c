@@ -931,3 +931,42 @@ ld_conn_close(struct ld_conn **connp)
 	free(conn);
 	*connp = NULL;
 }
+
+char *
+ld_base64_encode(const unsigned char *data, size_t size)
+{
+	char *out;
+
+	if (size > INT_MAX / 2)
+		return NULL;
+	out = malloc((size + 2) / 3 * 4 + 1);
+	if (out == NULL)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, data, (int)size);
+	return out;
+}
+
+unsigned char *
+ld_base64_decode(const char *text, size_t *size_r)
+{
+	size_t length = strlen(text);
+	unsigned char *out;
+	int n;
+
+	if (length % 4 != 0 || length > INT_MAX / 2)
+		return NULL;
+	out = malloc(length / 4 * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	/* EVP_DecodeBlock counts the padding as zero bytes: drop them. */
+	n = EVP_DecodeBlock(out, (const unsigned char *)text, (int)length);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	for (size_t i = length; i > 0 && text[i - 1] == '='; i--)
+		n--;
+	out[n] = '\0';
+	*size_r = (size_t)n;
+	return out;
+}

@@ -80,4 +80,17 @@ int ld_host_is_loopback(const char *host);
 enum ld_status ld_tls_parse_fingerprint(const char *text,
     unsigned char digest[32], struct ld_error *err);
 
+/*
+ * Encodes size bytes as base64 (RFC 4648) into a new NUL-terminated
+ * string, or returns NULL when out of memory.
+ */
+char *ld_base64_encode(const unsigned char *data, size_t size);
+
+/*
+ * Decodes base64 text into a new buffer with its length in *size_r and a
+ * NUL after the data.  Returns NULL for invalid input or when out of
+ * memory.
+ */
+unsigned char *ld_base64_decode(const char *text, size_t *size_r);
+
 #endif

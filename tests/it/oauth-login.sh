@@ -69,4 +69,26 @@ for account in xoauth2 oauthbearer; do
 done
 check_not_contains "rejected token not printed" "expired-token" "$json$(cat "$work/stderr")"
 
+# A server that explains the rejection in a SASL error challenge, as
+# Gmail and Outlook do: the decoded JSON is part of the error.
+for mechanism in xoauth2 oauthbearer; do
+	rm -f "$work/port" "$work/fake.log"
+	python3 tests/fixtures/fake-imap-server oauth-error --port-file "$work/port" \
+	    --log "$work/fake.log" --lifetime 20 &
+	fake=$!
+	while [ ! -s "$work/port" ]; do sleep 0.05; done
+	printf '[account fake]\nprovider = generic\nuser = seed@example.com\n' >"$work/fake.conf"
+	printf 'auth = %s\npassword_cmd = echo stale-token\nhost = 127.0.0.1\n' "$mechanism" >>"$work/fake.conf"
+	printf 'port = %s\ntls = none\nauthserv_id = mx.example.net\n' "$(cat "$work/port")" >>"$work/fake.conf"
+	chmod 600 "$work/fake.conf"
+	json=$("$LANDED" check -c "$work/fake.conf" --format json --timeout 5 \
+	    --message-id t1='<t1@sender.example.com>' 2>"$work/stderr")
+	check_eq "$mechanism error challenge: exit 3" 3 "$?"
+	error=$(field fake 'r["error"]')
+	check_contains "$mechanism error challenge: decoded" '{"status":"401","schemes":"bearer","scope":"imap"}' "$error"
+	check_contains "$mechanism error challenge: hint" "fresh access token" "$error"
+	check_not_contains "$mechanism error challenge: token not printed" "stale-token" "$json$(cat "$work/stderr")"
+	wait $fake
+done
+
 check_finish
