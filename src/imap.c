@@ -1440,18 +1440,18 @@ ld_imap_idle_fd(struct ld_imap *session)
 }
 
 /*
- * NOTE: only libetpan's buffer is checked.  Data that OpenSSL has
- * decrypted but libetpan has not read yet is invisible here and to
- * poll().  That happens only when one TLS record is larger than
- * libetpan's 8 KiB read, so short untagged IDLE updates are not
- * affected.  Such data is read at the next DONE.
+ * Data may wait in libetpan's read buffer, or decrypted inside OpenSSL
+ * when one TLS record was larger than libetpan's 8 KiB read; poll() on
+ * the descriptor sees neither.
  */
 int
 ld_imap_idle_pending(struct ld_imap *session)
 {
 	mailstream *stream = session->imap->imap_stream;
 
-	return session->idling && stream != NULL && stream->read_buffer_len > 0;
+	if (!session->idling || stream == NULL)
+		return 0;
+	return stream->read_buffer_len > 0 || ld_conn_pending(session->conn);
 }
 
 enum ld_status

@@ -932,6 +932,12 @@ ld_conn_close(struct ld_conn **connp)
 	*connp = NULL;
 }
 
+int
+ld_conn_pending(const struct ld_conn *conn)
+{
+	return conn != NULL && conn->ssl != NULL && SSL_pending(conn->ssl) > 0;
+}
+
 char *
 ld_base64_encode(const unsigned char *data, size_t size)
 {

@@ -67,6 +67,10 @@ int ld_conn_is_broken(const struct ld_conn *conn);
 
 int ld_conn_fd(const struct ld_conn *conn);
 
+/* Returns 1 when TLS has decrypted bytes that no read has taken yet, which
+ * poll() on the descriptor cannot see. */
+int ld_conn_pending(const struct ld_conn *conn);
+
 /* Sends a TLS close_notify when possible, closes the socket, frees *conn. */
 void ld_conn_close(struct ld_conn **conn);
 
