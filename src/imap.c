@@ -665,17 +665,32 @@ open_session(struct ld_imap *session, const struct ld_imap_params *params,
 	}
 	if ((status = read_greeting(session, conn, params, err)) != LD_OK)
 		return status;
-	if ((status = refresh_capabilities(session, err)) != LD_OK)
+	/* A greeting may carry the capabilities ("* OK [CAPABILITY ...]"). */
+	if ((session->imap->imap_connection_info == NULL ||
+	    session->imap->imap_connection_info->imap_capability == NULL) &&
+	    (status = refresh_capabilities(session, err)) != LD_OK)
 		return status;
 	if (params->tls == LD_TLS_STARTTLS &&
 	    (status = start_tls(session, conn_params, err)) != LD_OK)
 		return status;
 
 	if (session->imap->imap_state == MAILIMAP_STATE_NON_AUTHENTICATED) {
+		const struct mailimap_capability_data *before =
+		    session->imap->imap_connection_info != NULL ?
+		    session->imap->imap_connection_info->imap_capability : NULL;
+
 		if ((status = authenticate(session, params, err)) != LD_OK)
 			return status;
-		/* Servers may offer more capabilities after login. */
-		if ((status = refresh_capabilities(session, err)) != LD_OK)
+		/*
+		 * Servers may offer more capabilities after login.  Most send
+		 * them in the login reply ("OK [CAPABILITY ...]"), which
+		 * libetpan stores in place of the old list: ask only when no
+		 * new list arrived, which saves a round trip per account.
+		 */
+		if (session->imap->imap_connection_info == NULL ||
+		    session->imap->imap_connection_info->imap_capability == before)
+			status = refresh_capabilities(session, err);
+		if (status != LD_OK)
 			return status;
 	}
 	return LD_OK;
