@@ -817,10 +817,51 @@ list_flags(const struct mailimap_mbx_list_flags *mbf)
 	return flags;
 }
 
+/* Whether a raw name has a byte that no quoted IMAP string may hold: a
+ * CR or LF there would end the command and start another. */
+static int
+has_control_byte(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Replaces C0 and C1 control characters and DEL in a UTF-8 name with
+ * U+FFFD, so that a folder name cannot move a terminal's cursor or change
+ * its title when printed.  Returns a new string or NULL.
+ */
+static char *
+printable_name(const char *name)
+{
+	size_t length = strlen(name);
+	char *out = malloc(length * 3 + 1);
+	size_t n = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
+		int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+
+		if (*p < 0x20 || *p == 0x7f || c1) {
+			memcpy(out + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			p += c1;
+		} else {
+			out[n++] = (char)*p;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static enum ld_status
 copy_folder(const struct mailimap_mailbox_list *mb,
     struct ld_imap_folder *folder, struct ld_error *err)
 {
+	char *decoded = NULL;
 	struct ld_error ignored;
 
 	memset(folder, 0, sizeof(*folder));
@@ -828,22 +869,30 @@ copy_folder(const struct mailimap_mailbox_list *mb,
 	if (folder->raw_name == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	/* A name that is not valid modified UTF-7 is shown as sent. */
-	if (ld_mutf7_to_utf8(mb->mb_name, &folder->name, &ignored) != LD_OK) {
+	if (ld_mutf7_to_utf8(mb->mb_name, &decoded, &ignored) != LD_OK) {
 		ld_log_debug(LD_DEBUG_IMAP, "%s", ignored.message);
-		folder->name = strdup(mb->mb_name);
-		if (folder->name == NULL)
-			return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+		decoded = NULL;
 	}
+	folder->name = printable_name(decoded != NULL ? decoded : mb->mb_name);
+	free(decoded);
+	if (folder->name == NULL)
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	folder->delimiter = mb->mb_delimiter;
 	folder->flags = list_flags(mb->mb_flag);
 	return LD_OK;
 }
 
-/* Copies the LIST replies that libetpan stored for the last command. */
+/*
+ * Copies the LIST replies that libetpan stored for the last command.  A
+ * folder whose name holds a control character is skipped with a warning,
+ * because libetpan would send a CR or LF in it unescaped: a server could
+ * otherwise make landed send any command, STORE and EXPUNGE included.
+ */
 static enum ld_status
-copy_folders(clist *list, struct ld_imap_folder **folders_r,
-    size_t *count_r, struct ld_error *err)
+copy_folders(struct ld_imap *session, clist *list,
+    struct ld_imap_folder **folders_r, size_t *count_r, struct ld_error *err)
 {
+	size_t skipped = 0;
 	size_t count = list != NULL ? (size_t)clist_count(list) : 0;
 	struct ld_imap_folder *folders;
 	size_t n = 0;
@@ -857,12 +906,23 @@ copy_folders(clist *list, struct ld_imap_folder **folders_r,
 
 		if (mb == NULL || mb->mb_name == NULL)
 			continue;
+		if (has_control_byte(mb->mb_name)) {
+			skipped++;
+			continue;
+		}
 		if (copy_folder(mb, &folders[n], err) != LD_OK) {
 			ld_imap_folders_free(&folders, n + 1);
 			return LD_ERR_NOMEM;
 		}
 		n++;
 	}
+	if (skipped > 0)
+		ld_log_warn("account %s: %s:%u listed %zu folder%s whose name "
+		    "contains a line break or another control character; "
+		    "landed skipped %s, because such a name cannot be sent "
+		    "back safely", session->account, session->host,
+		    session->port, skipped, skipped == 1 ? "" : "s",
+		    skipped == 1 ? "it" : "them");
 	*folders_r = folders;
 	*count_r = n;
 	return LD_OK;
@@ -887,7 +947,7 @@ ld_imap_list(struct ld_imap *session, struct ld_imap_folder **folders_r,
 		if (r != MAILIMAP_NO_ERROR)
 			return imap_failure(session, r,
 			    "LIST RETURN (SPECIAL-USE)", err);
-		return copy_folders(
+		return copy_folders(session,
 		    session->imap->imap_response_info->rsp_mailbox_list,
 		    folders_r, count_r, err);
 	}
@@ -895,7 +955,7 @@ ld_imap_list(struct ld_imap *session, struct ld_imap_folder **folders_r,
 	r = mailimap_list(session->imap, "", "*", &list);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_failure(session, r, "LIST", err);
-	status = copy_folders(list, folders_r, count_r, err);
+	status = copy_folders(session, list, folders_r, count_r, err);
 	if (list != NULL)
 		mailimap_list_result_free(list);
 	return status;
@@ -941,6 +1001,10 @@ ld_imap_examine(struct ld_imap *session, const char *raw_name,
 	*exists_r = 0;
 	if (session->broken)
 		return broken_error(session, "EXAMINE", err);
+	if (has_control_byte(raw_name))
+		return ld_error_set(err, LD_ERR_USAGE, "account %s: a folder "
+		    "name with a control character cannot be sent to the "
+		    "server", session->account);
 	if (ld_mutf7_to_utf8(raw_name, &name, &ignored) != LD_OK)
 		name = NULL;
 	snprintf(step, sizeof(step), "EXAMINE of folder \"%s\"",
@@ -1015,21 +1079,46 @@ build_search_key(const struct ld_imap_search_term *terms, size_t count)
 	return key;
 }
 
+static int
+compare_uids(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Copies SEARCH results sorted, without duplicates and without UID 0,
+ * which no message has.  More than LD_IMAP_MAX_SEARCH_HITS hits is an
+ * error: test messages are few, and a server that returns a million UIDs
+ * would otherwise get a FETCH command of megabytes.
+ */
 static enum ld_status
-copy_uids(clist *result, uint32_t **uids_r, size_t *count_r,
-    struct ld_error *err)
+copy_uids(struct ld_imap *session, clist *result, uint32_t **uids_r,
+    size_t *count_r, struct ld_error *err)
 {
 	size_t count = result != NULL ? (size_t)clist_count(result) : 0;
-	uint32_t *uids = calloc(count > 0 ? count : 1, sizeof(*uids));
-	size_t n = 0;
+	uint32_t *uids;
+	size_t n = 0, kept = 0;
 
+	if (count > LD_IMAP_MAX_SEARCH_HITS)
+		return ld_error_set(err, LD_ERR_PROTOCOL, "account %s: %s:%u "
+		    "returned %zu messages for one UID SEARCH, more than the "
+		    "%d that landed fetches; use a tag or Message-ID that "
+		    "fewer messages contain", session->account, session->host,
+		    session->port, count, LD_IMAP_MAX_SEARCH_HITS);
+	uids = calloc(count > 0 ? count : 1, sizeof(*uids));
 	if (uids == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	for (clistiter *it = count > 0 ? clist_begin(result) : NULL;
 	    it != NULL; it = clist_next(it))
 		uids[n++] = *(uint32_t *)clist_content(it);
+	qsort(uids, n, sizeof(*uids), compare_uids);
+	for (size_t i = 0; i < n; i++)
+		if (uids[i] != 0 && (kept == 0 || uids[kept - 1] != uids[i]))
+			uids[kept++] = uids[i];
 	*uids_r = uids;
-	*count_r = n;
+	*count_r = kept;
 	return LD_OK;
 }
 
@@ -1048,7 +1137,7 @@ ld_imap_search(struct ld_imap *session,
 	if (session->broken)
 		return broken_error(session, "UID SEARCH", err);
 	if (term_count == 0)
-		return copy_uids(NULL, uids_r, count_r, err);
+		return copy_uids(session, NULL, uids_r, count_r, err);
 	if ((key = build_search_key(terms, term_count)) == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 
@@ -1062,7 +1151,7 @@ ld_imap_search(struct ld_imap *session,
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_failure(session, r, "UID SEARCH", err);
-	status = copy_uids(result, uids_r, count_r, err);
+	status = copy_uids(session, result, uids_r, count_r, err);
 	mailimap_search_result_free(result);
 	return status;
 }
@@ -1115,7 +1204,7 @@ ld_imap_search_gmail(struct ld_imap *session, const char *query,
 	r = mailimap_custom_command(session->imap, command);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_failure(session, r, "UID SEARCH X-GM-RAW", err);
-	return copy_uids(session->imap->imap_response_info->rsp_search_result,
+	return copy_uids(session, session->imap->imap_response_info->rsp_search_result,
 	    uids_r, count_r, err);
 }
 
@@ -1280,19 +1369,74 @@ copy_messages(clist *result, struct ld_imap_message **messages_r,
 	return LD_OK;
 }
 
-/* Returns a set of the UIDs, or NULL when out of memory. */
+/* Returns a sorted copy of the UIDs without duplicates, or NULL. */
+static uint32_t *
+sorted_uids(const uint32_t *uids, size_t uid_count, size_t *count_r)
+{
+	uint32_t *copy = malloc((uid_count > 0 ? uid_count : 1) * sizeof(*copy));
+	size_t kept = 0;
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, uids, uid_count * sizeof(*copy));
+	qsort(copy, uid_count, sizeof(*copy), compare_uids);
+	for (size_t i = 0; i < uid_count; i++)
+		if (kept == 0 || copy[kept - 1] != copy[i])
+			copy[kept++] = copy[i];
+	*count_r = kept;
+	return copy;
+}
+
+/* Returns a set of sorted UIDs with runs of consecutive UIDs as ranges,
+ * or NULL when out of memory. */
 static struct mailimap_set *
 uid_set(const uint32_t *uids, size_t uid_count)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
+	size_t i = 0;
 
-	for (size_t i = 0; set != NULL && i < uid_count; i++) {
-		if (mailimap_set_add_single(set, uids[i]) != 0) {
+	while (set != NULL && i < uid_count) {
+		size_t j = i;
+
+		while (j + 1 < uid_count && uids[j + 1] == uids[j] + 1)
+			j++;
+		if (mailimap_set_add_interval(set, uids[i], uids[j]) != 0) {
 			mailimap_set_free(set);
 			set = NULL;
 		}
+		i = j + 1;
 	}
 	return set;
+}
+
+/*
+ * Drops FETCH replies for UIDs that were not asked for and repeated
+ * replies for one UID, which a confused or hostile server may send, so
+ * that they cannot add copies of a test message.
+ */
+static void
+keep_requested(struct ld_imap_message *messages, size_t *count,
+    const uint32_t *uids, size_t uid_count)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *count; i++) {
+		int wanted = bsearch(&messages[i].uid, uids, uid_count,
+		    sizeof(*uids), compare_uids) != NULL;
+
+		for (size_t k = 0; wanted && k < kept; k++)
+			if (messages[k].uid == messages[i].uid)
+				wanted = 0;
+		if (wanted) {
+			messages[kept++] = messages[i];
+		} else {
+			ld_log_debug(LD_DEBUG_IMAP, "ignored a FETCH reply for "
+			    "UID %u, which was not asked for or came twice",
+			    messages[i].uid);
+			free(messages[i].header);
+		}
+	}
+	*count = kept;
 }
 
 enum ld_status
@@ -1304,6 +1448,8 @@ ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
 	struct mailimap_fetch_type *type;
 	struct mailimap_set *set;
 	clist *result = NULL;
+	uint32_t *wanted;
+	size_t wanted_count = 0;
 	enum ld_status status;
 	int r;
 
@@ -1317,20 +1463,30 @@ ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
 		return ld_error_set(err, LD_ERR_USAGE,
 		    "UID FETCH needs at least one header field name");
 
-	if ((set = uid_set(uids, uid_count)) == NULL)
+	if ((wanted = sorted_uids(uids, uid_count, &wanted_count)) == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	if ((set = uid_set(wanted, wanted_count)) == NULL) {
+		free(wanted);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
 	if ((type = build_fetch_type(fields, field_count)) == NULL) {
 		mailimap_set_free(set);
+		free(wanted);
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	}
 
 	r = mailimap_uid_fetch(session->imap, set, type, &result);
 	mailimap_fetch_type_free(type);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR) {
+		free(wanted);
 		return imap_failure(session, r, "UID FETCH", err);
+	}
 	status = copy_messages(result, messages_r, count_r, err);
 	mailimap_fetch_list_free(result);
+	if (status == LD_OK)
+		keep_requested(*messages_r, count_r, wanted, wanted_count);
+	free(wanted);
 	return status;
 }
 
@@ -1379,6 +1535,8 @@ ld_imap_fetch_messages(struct ld_imap *session, const uint32_t *uids,
 	struct mailimap_fetch_type *type;
 	struct mailimap_set *set;
 	clist *result = NULL;
+	uint32_t *wanted;
+	size_t wanted_count = 0;
 	enum ld_status status;
 	int r;
 
@@ -1389,20 +1547,30 @@ ld_imap_fetch_messages(struct ld_imap *session, const uint32_t *uids,
 	if (uid_count == 0)
 		return copy_messages(NULL, messages_r, count_r, err);
 
-	if ((set = uid_set(uids, uid_count)) == NULL)
+	if ((wanted = sorted_uids(uids, uid_count, &wanted_count)) == NULL)
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	if ((set = uid_set(wanted, wanted_count)) == NULL) {
+		free(wanted);
+		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
+	}
 	if ((type = build_message_fetch_type(max_bytes)) == NULL) {
 		mailimap_set_free(set);
+		free(wanted);
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	}
 
 	r = mailimap_uid_fetch(session->imap, set, type, &result);
 	mailimap_fetch_type_free(type);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR) {
+		free(wanted);
 		return imap_failure(session, r, "UID FETCH", err);
+	}
 	status = copy_messages(result, messages_r, count_r, err);
 	mailimap_fetch_list_free(result);
+	if (status == LD_OK)
+		keep_requested(*messages_r, count_r, wanted, wanted_count);
+	free(wanted);
 	return status;
 }
 

@@ -78,6 +78,9 @@ struct ld_imap_message {
  * header value, or TEXT value (the whole message, its MIME parts
  * included) when header is NULL.
  */
+/* Most UIDs one search may return; more is reported as an error. */
+#define LD_IMAP_MAX_SEARCH_HITS 10000
+
 struct ld_imap_search_term {
 	const char *header;	/* "Message-ID", "X-Landed-Tag", "Subject", NULL */
 	const char *value;
