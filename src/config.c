@@ -703,15 +703,17 @@ config_parse(struct config_parser *p)
 {
 	int rc = ini_parse_stream(config_read_line, p, config_handle_pair, p);
 
-	if (!p->failed)
-		config_finish_section(p);
-	if (p->failed)
-		return p->err != NULL ? p->err->status : LD_ERR_CONFIG;
-	if (rc > 0) {
+	/* A malformed line is reported before the checks of the section it
+	 * ends, which would otherwise blame a missing key instead. */
+	if (!p->failed && rc > 0) {
 		config_fail(p, "%s:%d: expected \"key = value\", a comment or "
 		    "[account NAME]", p->path, rc);
 		return LD_ERR_CONFIG;
 	}
+	if (!p->failed)
+		config_finish_section(p);
+	if (p->failed)
+		return p->err != NULL ? p->err->status : LD_ERR_CONFIG;
 	if (rc < 0)
 		return config_nomem(p);
 	if (p->config->account_count == 0) {

@@ -301,6 +301,8 @@ static const struct {
 	    LD_ERR_CONFIG, ":4: user is set twice in [account a]", NULL },
 	{ "line without equals", ACCOUNT_HEAD "password_env = P\nfolders\n",
 	    LD_ERR_CONFIG, ":4: expected \"key = value\"", NULL },
+	{ "bare line in incomplete section", ACCOUNT_HEAD "S3cr3tPW\n",
+	    LD_ERR_CONFIG, ":3: expected \"key = value\"", NULL },
 	{ "empty list item", ACCOUNT_HEAD "password_env = P\n"
 	    "folders = INBOX,,Junk\n", LD_ERR_CONFIG,
 	    ":4: folders: empty item in \"INBOX,,Junk\"", NULL },
