@@ -609,9 +609,13 @@ parse_version(struct ar_parser *parser)
 	return skip_cfws(parser);
 }
 
-/* authres-payload (RFC 8601): authserv-id [version] and the results. */
+/*
+ * Reads the authserv-id at the start of the payload into the header.
+ * Returns 1 when Outlook's form puts a result where the id belongs, so the
+ * field has none, 0 after storing the id, or -1 after an error.
+ */
 static int
-parse_payload(struct ar_parser *parser)
+parse_authserv_id(struct ar_parser *parser)
 {
 	enum ld_ar_value_form form;
 	size_t start, length;
@@ -624,7 +628,7 @@ parse_payload(struct ar_parser *parser)
 		return fail(parser, start, "missing authserv-id");
 	if (starts_with_result(parser)) {
 		note(parser, DEVIATION_NO_AUTHSERV_ID);
-		return parse_results(parser, 0);
+		return 1;
 	}
 	if (parser->lexer.length - start >= 2 && text[start] == '=' &&
 	    text[start + 1] == '?')
@@ -644,9 +648,19 @@ parse_payload(struct ar_parser *parser)
 	else
 		parser->header->authserv_id = store(parser, text + start,
 		    length, 0);
-	if (parser->header->authserv_id == NULL)
-		return -1;
+	return parser->header->authserv_id == NULL ? -1 : 0;
+}
 
+/* authres-payload (RFC 8601): authserv-id [version] and the results. */
+static int
+parse_payload(struct ar_parser *parser)
+{
+	int rc = parse_authserv_id(parser);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return parse_results(parser, 0);
 	if (skip_cfws(parser) != 0 || parse_version(parser) != 0)
 		return -1;
 	return parse_results(parser, 1);
@@ -798,6 +812,53 @@ prepare_pool(struct ar_parser *parser, const char *value, size_t length)
 	return ld_ar_lex_init(&parser->lexer, parser->pool, text_length);
 }
 
+/*
+ * Rejects a field that contains a NUL byte.  Stored strings end at their
+ * first NUL, so "mx.google.com\0.evil.example" would otherwise read as
+ * the authserv-id mx.google.com.
+ */
+static int
+reject_nul(struct ar_parser *parser)
+{
+	const char *nul;
+
+	nul = memchr(parser->lexer.text, '\0', parser->lexer.length);
+	if (nul == NULL)
+		return 0;
+	return fail(parser, (size_t)(nul - parser->lexer.text),
+	    "NUL byte in the field");
+}
+
+/*
+ * Reads the ARC instance and the authserv-id from the first
+ * LANDED_AR_ID_SCAN_BYTES of a field over the size limit, whose error is
+ * already set, so that trust judges the field by its id.  An id that
+ * reaches the end of those bytes may have been cut short, so it is
+ * dropped.
+ */
+static void
+read_oversize_id(struct ar_parser *parser, const char *value, size_t length)
+{
+	struct landed_ar_header *header = parser->header;
+
+	if (value == NULL || parser->kind == LANDED_AR_RECEIVED_SPF)
+		return;
+	if (length > LANDED_AR_ID_SCAN_BYTES)
+		length = LANDED_AR_ID_SCAN_BYTES;
+	if (prepare_pool(parser, value, length) != 0) {
+		parser->out_of_memory = 1;
+		ld_ar_lex_done(&parser->lexer);
+		return;
+	}
+	if (memchr(parser->lexer.text, '\0', parser->lexer.length) == NULL &&
+	    (parser->kind != LANDED_AR_ARC_AUTHENTICATION_RESULTS ||
+	    parse_arc_instance(parser) == 0) &&
+	    parse_authserv_id(parser) == 0 &&
+	    ld_ar_lex_at_end(&parser->lexer))
+		header->authserv_id = NULL;	/* in the pool; not freed */
+	ld_ar_lex_done(&parser->lexer);
+}
+
 int
 landed_ar_parse(enum landed_ar_kind kind, const char *value, size_t length,
     struct landed_ar_header **out)
@@ -817,13 +878,14 @@ landed_ar_parse(enum landed_ar_kind kind, const char *value, size_t length,
 		fail(&parser, LANDED_AR_MAX_FIELD_BYTES, "field of %zu bytes "
 		    "is over the limit of %d bytes", length,
 		    LANDED_AR_MAX_FIELD_BYTES);
+		read_oversize_id(&parser, value, length);
 		goto done;
 	}
 	if (prepare_pool(&parser, value, length) != 0) {
 		parser.out_of_memory = 1;
 		goto done;
 	}
-	if (run_grammar(&parser) != 0)
+	if (reject_nul(&parser) != 0 || run_grammar(&parser) != 0)
 		clear_results(header);
 	if (store_deviations(&parser) != 0)
 		parser.out_of_memory = 1;

@@ -4,10 +4,11 @@
  *
  * The message is read one field at a time and each field's JSON is written
  * as soon as it is parsed, so memory stays flat whatever the input size.
- * Trust needs one look-ahead, the highest ARC instance among the
- * receiver's ARC fields, so with a trust policy the input is read twice:
- * a regular file by seeking back, anything else after spooling it to an
- * unlinked temporary file.
+ * Trust needs a look-ahead: ARC and Received-SPF fields are trusted only
+ * above the lowest trusted Authentication-Results field, and ARC only at
+ * the highest matching instance there.  So with a trust policy the input
+ * is read twice: a regular file by seeking back, anything else after
+ * spooling it to an unlinked temporary file.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -224,36 +225,65 @@ make_rereadable(struct parse_run *run)
 	return spool_input(run);
 }
 
-/* First pass: finds the highest ARC instance among the receiver's. */
+/*
+ * Reads up to the next authentication field.  Returns 1 with *kind and
+ * *length set, 0 at the end of the header block, or -1 after a read error
+ * (logged).  A field over the size limit comes with its full length and
+ * the start of its value, or NULL when too little of it was kept, and
+ * landed_ar_parse() reports it as an error.
+ */
 static int
-scan_arc(struct parse_run *run)
+next_auth_field(struct ld_header_reader *reader,
+    struct ld_header_field *field, enum landed_ar_kind *kind,
+    size_t *length)
+{
+	struct ld_error err;
+	int rc;
+
+	while ((rc = ld_header_reader_next(reader, field, &err)) != 0) {
+		if (rc < 0 && err.status != LD_ERR_LIMIT) {
+			ld_log_error("%s", err.message);
+			return -1;
+		}
+		if (field->name == NULL || !ld_authres_field_kind(field, kind))
+			continue;
+		*length = field->value_length;
+		if (rc < 0) {
+			*length = field->length;
+			if (field->value_length < LANDED_AR_ID_SCAN_BYTES)
+				field->value = NULL;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * First pass: decides Authentication-Results trust, which depends only on
+ * order, so that the second pass has the lowest trusted field and the
+ * highest matching ARC instance above it.
+ */
+static int
+scan_trust(struct parse_run *run)
 {
 	struct ld_header_reader *reader;
 	struct ld_header_field field;
 	struct landed_ar_header *header;
-	struct ld_error err;
 	enum landed_ar_kind kind;
+	size_t length;
 	int rc;
 
 	reader = ld_header_reader_new(run->input);
 	if (reader == NULL)
 		return -1;
-	while ((rc = ld_header_reader_next(reader, &field, &err)) != 0) {
-		if (rc < 0) {
-			if (err.status == LD_ERR_LIMIT)
-				continue;
-			ld_log_error("%s", err.message);
-			break;
-		}
-		if (!ld_authres_field_kind(&field, &kind) ||
-		    kind != LANDED_AR_ARC_AUTHENTICATION_RESULTS)
-			continue;
-		if (landed_ar_parse(kind, field.value, field.value_length,
-		    &header) != 0) {
+	while ((rc = next_auth_field(reader, &field, &kind, &length)) > 0) {
+		if (landed_ar_parse(kind, field.value, length, &header) != 0) {
+			ld_log_error("out of memory while parsing the field "
+			    "at byte %zu", field.offset);
 			rc = -1;
 			break;
 		}
-		ld_trust_stream_scan_arc(&run->trust, header);
+		ld_trust_stream_scan(&run->trust, header);
 		landed_ar_header_free(&header);
 	}
 	ld_header_reader_free(&reader);
@@ -300,8 +330,7 @@ emit_header(struct parse_run *run, struct landed_ar_header *header)
 	return 0;
 }
 
-/* Parses one field and writes it.  A field over the size limit is given
- * a length past the limit and no value, which landed_ar_parse reports. */
+/* Parses one field and writes it. */
 static int
 emit_field(struct parse_run *run, enum landed_ar_kind kind,
     const char *value, size_t length)
@@ -322,30 +351,24 @@ emit_all(struct parse_run *run)
 {
 	struct ld_header_reader *reader;
 	struct ld_header_field field;
-	struct ld_error err;
 	enum landed_ar_kind kind;
+	size_t length;
 	int rc, status = 0;
 
 	reader = ld_header_reader_new(run->input);
 	if (reader == NULL)
 		return -1;
 	fputs("{\"headers\": [", stdout);
-	while ((rc = ld_header_reader_next(reader, &field, &err)) != 0) {
-		if (rc < 0 && err.status != LD_ERR_LIMIT) {
-			ld_log_error("%s", err.message);
-			status = -1;
-			break;
-		}
-		if (field.name == NULL || !ld_authres_field_kind(&field, &kind))
-			continue;
-		if (emit_field(run, kind, field.value, rc < 0 ?
-		    field.length : field.value_length) != 0) {
+	while ((rc = next_auth_field(reader, &field, &kind, &length)) > 0) {
+		if (emit_field(run, kind, field.value, length) != 0) {
 			ld_log_error("out of memory while parsing the field "
 			    "at byte %zu", field.offset);
 			status = -1;
 			break;
 		}
 	}
+	if (rc < 0)
+		status = -1;
 	fputs(run->emitted == 0 ? "]}\n" : "\n]}\n", stdout);
 	ld_header_reader_free(&reader);
 	return status;
@@ -365,7 +388,7 @@ run_parse(struct parse_run *run, const char *path)
 		return LD_EXIT_USAGE;
 	}
 	if (ld_trust_policy_is_set(&run->policy) &&
-	    (make_rereadable(run) != 0 || scan_arc(run) != 0))
+	    (make_rereadable(run) != 0 || scan_trust(run) != 0))
 		return LD_EXIT_USAGE;
 	if (emit_all(run) != 0)
 		return LD_EXIT_USAGE;

@@ -288,18 +288,21 @@ reader_io_error(struct ld_header_reader *reader, struct ld_error *err)
 	return -1;
 }
 
-/* Reports a field over the limit, with its name when the name fit. */
+/* Reports a field over the limit, with its name and the start of its
+ * value when the name fit. */
 static int
 reader_limit_error(struct ld_header_reader *reader, size_t start,
     size_t length, struct ld_header_field *field, struct ld_error *err)
 {
+	size_t kept_length = reader->stored < length ? reader->stored : length;
+
 	memset(field, 0, sizeof(*field));
-	if (!split_field(reader->field, reader->stored, field)) {
+	if (!split_field(reader->field, kept_length, field)) {
 		field->name = NULL;
 		field->name_length = 0;
+		field->value = NULL;
+		field->value_length = 0;
 	}
-	field->value = NULL;
-	field->value_length = 0;
 	field->offset = start;
 	field->length = length;
 	ld_error_set(err, LD_ERR_LIMIT, "header field at byte %zu is %zu "

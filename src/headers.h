@@ -60,9 +60,12 @@ struct ld_header_reader *ld_header_reader_new(FILE *fp);
  * Reads the next field.  Returns 1 with *field valid until the next call,
  * 0 at the end of the header block, or -1 with err set:
  *   LD_ERR_LIMIT  the field is longer than LD_HEADER_MAX_FIELD_BYTES.  Its
- *                 name is in *field when the name itself fit, value is
- *                 NULL and length is the full size.  The field has been
- *                 consumed, and the next call reads the following field.
+ *                 name is in *field when the name itself fit, value and
+ *                 value_length are then the start of the value that was
+ *                 kept (the field's first LD_HEADER_MAX_FIELD_BYTES bytes
+ *                 or more), else value is NULL.  length is the full size.
+ *                 The field has been consumed, and the next call reads
+ *                 the following field.
  *   LD_ERR_IO     reading failed; the reader is done.
  */
 int ld_header_reader_next(struct ld_header_reader *reader,

@@ -106,73 +106,125 @@ ld_trust_matches(const struct ld_trust_policy *policy,
 	return 0;
 }
 
+/* Allocates the per-pattern flags of a set of slots.  Returns 0 or -1. */
+static int
+slots_init(struct ld_trust_slots *slots, size_t pattern_count)
+{
+	slots->no_id_taken = 0;
+	slots->pattern_taken = NULL;
+	if (pattern_count == 0)
+		return 0;
+	slots->pattern_taken = calloc(pattern_count, 1);
+	return slots->pattern_taken == NULL ? -1 : 0;
+}
+
 int
 ld_trust_stream_init(struct ld_trust_stream *stream,
     const struct ld_trust_policy *policy)
 {
 	memset(stream, 0, sizeof(*stream));
 	stream->policy = policy;
+	stream->arc_instance_seen = -1;
 	stream->arc_instance = -1;
-	if (policy->pattern_count == 0)
-		return 0;
-	stream->pattern_taken = calloc(policy->pattern_count, 1);
-	return stream->pattern_taken == NULL ? -1 : 0;
+	if (slots_init(&stream->scan_slots, policy->pattern_count) != 0 ||
+	    slots_init(&stream->decide_slots, policy->pattern_count) != 0) {
+		ld_trust_stream_done(stream);
+		return -1;
+	}
+	return 0;
 }
 
 void
 ld_trust_stream_done(struct ld_trust_stream *stream)
 {
-	free(stream->pattern_taken);
-	stream->pattern_taken = NULL;
-}
-
-void
-ld_trust_stream_scan_arc(struct ld_trust_stream *stream,
-    const struct landed_ar_header *header)
-{
-	if (header->kind != LANDED_AR_ARC_AUTHENTICATION_RESULTS ||
-	    !ld_trust_matches(stream->policy, header))
-		return;
-	if (header->instance > stream->arc_instance)
-		stream->arc_instance = header->instance;
+	free(stream->scan_slots.pattern_taken);
+	stream->scan_slots.pattern_taken = NULL;
+	free(stream->decide_slots.pattern_taken);
+	stream->decide_slots.pattern_taken = NULL;
 }
 
 /*
  * Authentication-Results: topmost match per pattern, or topmost no-id.
+ * A field with an error and no authserv-id may be the receiver's own
+ * field that could not be read.  So it takes every slot still free and is
+ * itself untrusted, and no field below it is trusted in its place.
  * NOTE: GMX writes one field per DKIM signature under one authserv-id, so
  * only its topmost signature's result is trusted and the others count as
  * ignored.
  */
 static int
-decide_authentication_results(struct ld_trust_stream *stream,
-    const struct landed_ar_header *header)
+decide_authentication_results(const struct ld_trust_policy *policy,
+    struct ld_trust_slots *slots, const struct landed_ar_header *header)
 {
-	const struct ld_trust_policy *policy = stream->policy;
 	int trusted = 0;
 	size_t i;
 
+	if (header->authserv_id == NULL && header->error != NULL) {
+		for (i = 0; i < policy->pattern_count; i++)
+			slots->pattern_taken[i] = 1;
+		slots->no_id_taken = 1;
+		return 0;
+	}
 	if (header->authserv_id == NULL) {
-		if (policy->no_authserv_id && !stream->no_id_taken) {
-			stream->no_id_taken = 1;
+		if (policy->no_authserv_id && !slots->no_id_taken) {
+			slots->no_id_taken = 1;
 			trusted = 1;
 		}
 		return trusted;
 	}
 	for (i = 0; i < policy->pattern_count; i++) {
-		if (stream->pattern_taken[i] ||
+		if (slots->pattern_taken[i] ||
 		    !landed_ar_pattern_match(policy->patterns[i],
 		    header->authserv_id))
 			continue;
-		stream->pattern_taken[i] = 1;
+		slots->pattern_taken[i] = 1;
 		trusted = 1;
 	}
 	return trusted;
 }
 
 void
+ld_trust_stream_scan(struct ld_trust_stream *stream,
+    const struct landed_ar_header *header)
+{
+	size_t position = stream->scanned++;
+
+	switch (header->kind) {
+	case LANDED_AR_AUTHENTICATION_RESULTS:
+		if (!decide_authentication_results(stream->policy,
+		    &stream->scan_slots, header))
+			break;
+		/* The lowest trusted field so far: only ARC fields above it
+		 * can be trusted. */
+		stream->have_trusted_ar = 1;
+		stream->lowest_trusted_ar = position;
+		stream->arc_instance = stream->arc_instance_seen;
+		break;
+	case LANDED_AR_ARC_AUTHENTICATION_RESULTS:
+		if (ld_trust_matches(stream->policy, header) &&
+		    header->instance > stream->arc_instance_seen)
+			stream->arc_instance_seen = header->instance;
+		break;
+	case LANDED_AR_RECEIVED_SPF:
+	default:
+		break;
+	}
+}
+
+/* Returns whether a position is above the lowest trusted
+ * Authentication-Results field. */
+static int
+is_above_trusted(const struct ld_trust_stream *stream, size_t position)
+{
+	return stream->have_trusted_ar &&
+	    position < stream->lowest_trusted_ar;
+}
+
+void
 ld_trust_stream_decide(struct ld_trust_stream *stream,
     struct landed_ar_header *header)
 {
+	size_t position = stream->decided++;
 	int trusted = 0;
 
 	if (!ld_trust_policy_is_set(stream->policy)) {
@@ -181,10 +233,12 @@ ld_trust_stream_decide(struct ld_trust_stream *stream,
 	}
 	switch (header->kind) {
 	case LANDED_AR_AUTHENTICATION_RESULTS:
-		trusted = decide_authentication_results(stream, header);
+		trusted = decide_authentication_results(stream->policy,
+		    &stream->decide_slots, header);
 		break;
 	case LANDED_AR_ARC_AUTHENTICATION_RESULTS:
-		if (!stream->arc_taken && header->instance >= 0 &&
+		if (!stream->arc_taken && is_above_trusted(stream, position) &&
+		    header->instance >= 0 &&
 		    header->instance == stream->arc_instance &&
 		    ld_trust_matches(stream->policy, header)) {
 			stream->arc_taken = 1;
@@ -193,7 +247,10 @@ ld_trust_stream_decide(struct ld_trust_stream *stream,
 		break;
 	case LANDED_AR_RECEIVED_SPF:
 	default:
-		trusted = !stream->spf_taken;
+		/* Positions only grow, so when the topmost Received-SPF field
+		 * is not above the lowest trusted field, none is. */
+		trusted = !stream->spf_taken &&
+		    is_above_trusted(stream, position);
 		stream->spf_taken = 1;
 		header->trusted = trusted ? LANDED_AR_TRUST_YES :
 		    LANDED_AR_TRUST_NO;
@@ -215,7 +272,7 @@ ld_trust_apply(const struct ld_trust_policy *policy,
 	if (ld_trust_stream_init(&stream, policy) != 0)
 		return -1;
 	for (i = 0; i < count; i++)
-		ld_trust_stream_scan_arc(&stream, headers[i]);
+		ld_trust_stream_scan(&stream, headers[i]);
 	for (i = 0; i < count; i++)
 		ld_trust_stream_decide(&stream, headers[i]);
 	*ignored_r = stream.ignored;

@@ -6,12 +6,21 @@
  * sender wrote.  So for each authserv-id pattern only the topmost
  * Authentication-Results field that matches is trusted, and for a
  * receiver that writes no authserv-id (Outlook) the topmost field without
- * one.  Of ARC-Authentication-Results, the matching field with the
- * highest instance (i=) is trusted; of Received-SPF, the topmost field.
- * Every other Authentication-Results and ARC-Authentication-Results field
- * is untrusted and counted as ignored.  A field with a syntax error is
- * judged by its authserv-id like any other, so that a lower field cannot
- * take its place.
+ * one.  A field with a syntax error is judged by its authserv-id like any
+ * other, so that a lower field cannot take its place.  A field with an
+ * error whose authserv-id could not be read might be the receiver's own:
+ * over the size limit with no id in its first bytes, with a NUL byte, or
+ * with a broken id.  So it takes every pattern not yet taken and the
+ * no-authserv-id place too, and is itself untrusted.
+ *
+ * ARC-Authentication-Results and Received-SPF fields are trusted only
+ * when at least one Authentication-Results field is trusted, and only
+ * above the lowest trusted one (smaller position).  Of the ARC fields
+ * above it, the matching one with the highest instance (i=) is trusted;
+ * of the Received-SPF fields above it, the topmost.  Every other
+ * Authentication-Results and ARC-Authentication-Results field is
+ * untrusted and counted as ignored.  An untrusted Received-SPF field is
+ * not counted.
  */
 #ifndef LANDED_TRUST_H
 #define LANDED_TRUST_H
@@ -56,26 +65,37 @@ int ld_trust_apply(const struct ld_trust_policy *policy,
     struct landed_ar_header **headers, size_t count, size_t *ignored_r);
 
 /*
- * Deciding trust field by field, for a message read as a stream.  The ARC
- * rule needs the highest matching instance before the first ARC field is
- * decided: feed every ARC-Authentication-Results header to
- * ld_trust_stream_scan_arc() in a first pass, then every header in
- * message order to ld_trust_stream_decide().
+ * Deciding trust field by field, for a message read as a stream.  ARC and
+ * Received-SPF trust depend on the lowest trusted Authentication-Results
+ * field, and ARC trust on the highest matching instance above it.  So
+ * every header is fed in message order to ld_trust_stream_scan() in a
+ * first pass, then again in the same order to ld_trust_stream_decide().
+ * A field's position is the number of headers fed before it in its pass.
  */
+struct ld_trust_slots {
+	unsigned char *pattern_taken;	/* per pattern */
+	int no_id_taken;
+};
+
 struct ld_trust_stream {
 	const struct ld_trust_policy *policy;	/* borrowed */
-	unsigned char *pattern_taken;		/* per pattern */
-	int no_id_taken;
+	struct ld_trust_slots scan_slots;	/* first pass */
+	struct ld_trust_slots decide_slots;	/* second pass */
+	size_t scanned;		/* headers fed to the first pass */
+	size_t decided;		/* headers fed to the second pass */
+	int have_trusted_ar;	/* an Authentication-Results field is trusted */
+	size_t lowest_trusted_ar;	/* its largest position */
+	long arc_instance_seen;	/* highest matching ARC instance so far */
+	long arc_instance;	/* highest one above lowest_trusted_ar, or -1 */
 	int spf_taken;
 	int arc_taken;
-	long arc_instance;	/* highest matching ARC instance, or -1 */
 	size_t ignored;
 };
 
 /* Returns 0, or -1 when out of memory. */
 int ld_trust_stream_init(struct ld_trust_stream *stream,
     const struct ld_trust_policy *policy);
-void ld_trust_stream_scan_arc(struct ld_trust_stream *stream,
+void ld_trust_stream_scan(struct ld_trust_stream *stream,
     const struct landed_ar_header *header);
 void ld_trust_stream_decide(struct ld_trust_stream *stream,
     struct landed_ar_header *header);

@@ -523,6 +523,58 @@ test_limits(void)
 	CHECK_TRUE(h->error != NULL &&
 	    strstr(h->error, "over the limit of 65536 bytes") != NULL);
 	CHECK_INT(0, h->result_count);
+	CHECK_STR("example.com", h->authserv_id);
+	landed_ar_header_free(&h);
+	free(s);
+
+	/* Only the first bytes are read, so the caller may pass just those. */
+	TEST_CASE("oversize id from first bytes only");
+	s = repeat("\"example.com\"; a=pass reason=\"", "x",
+	    LANDED_AR_ID_SCAN_BYTES, "");
+	h = parse_text(AR, s, 70000);
+	CHECK_STR("field of 70000 bytes is over the limit of 65536 bytes at "
+	    "byte 65536", h->error);
+	CHECK_STR("example.com", h->authserv_id);
+	landed_ar_header_free(&h);
+	free(s);
+
+	TEST_CASE("oversize without value");
+	h = parse_text(AR, NULL, 70000);
+	CHECK_TRUE(h->error != NULL);
+	CHECK_STR(NULL, h->authserv_id);
+	landed_ar_header_free(&h);
+
+	TEST_CASE("oversize arc keeps id and instance");
+	s = repeat("i=2; mx.example.net; a=pass reason=\"", "x", 65536, "\"");
+	h = parse_text(ARC, s, strlen(s));
+	CHECK_TRUE(h->error != NULL);
+	CHECK_STR("mx.example.net", h->authserv_id);
+	CHECK_INT(2, h->instance);
+	landed_ar_header_free(&h);
+	free(s);
+
+	/* An id that reaches the end of the bytes read may be cut short. */
+	TEST_CASE("oversize id cut at scan end");
+	s = repeat("", "a", 65600, "; a=pass");
+	h = parse_text(AR, s, strlen(s));
+	CHECK_TRUE(h->error != NULL);
+	CHECK_STR(NULL, h->authserv_id);
+	landed_ar_header_free(&h);
+	free(s);
+
+	TEST_CASE("oversize id after long comment");
+	s = repeat("(", "x", 65600, ") example.com; a=pass");
+	h = parse_text(AR, s, strlen(s));
+	CHECK_TRUE(h->error != NULL);
+	CHECK_STR(NULL, h->authserv_id);
+	landed_ar_header_free(&h);
+	free(s);
+
+	TEST_CASE("oversize received-spf has no id");
+	s = repeat("pass reason=\"", "x", 65536, "\"");
+	h = parse_text(SPF, s, strlen(s));
+	CHECK_TRUE(h->error != NULL);
+	CHECK_STR(NULL, h->authserv_id);
 	landed_ar_header_free(&h);
 	free(s);
 
@@ -535,6 +587,59 @@ test_limits(void)
 	    strlen(h->results[0].reason) : 0);
 	landed_ar_header_free(&h);
 	free(s);
+}
+
+struct nul_case {
+	const char *name;
+	enum landed_ar_kind kind;
+	const char *value;
+	size_t length;
+	const char *error;
+};
+
+/* Values with a NUL byte; sizeof - 1 keeps the bytes after it. */
+#define NUL_VALUE(s)	s, sizeof(s) - 1
+
+static const struct nul_case nul_cases[] = {
+	{ "nul in quoted authserv-id", AR,
+	  NUL_VALUE("\"mx.google.com\0.evil.example\"; dmarc=pass"),
+	  "NUL byte in the field at byte 14" },
+	{ "nul in token authserv-id", AR,
+	  NUL_VALUE("mx.google.com\0; dmarc=pass"),
+	  "NUL byte in the field at byte 13" },
+	{ "nul in quoted value", AR,
+	  NUL_VALUE("mx.example.net; spf=pass reason=\"a\0b\""),
+	  "NUL byte in the field at byte 34" },
+	{ "nul in comment", AR,
+	  NUL_VALUE("mx.example.net; spf=pass (a\0b)"),
+	  "NUL byte in the field at byte 27" },
+	{ "nul after folding", AR,
+	  NUL_VALUE("mx.example.net;\r\n spf=pass\0"),
+	  "NUL byte in the field at byte 24" },
+	{ "nul in arc field", ARC,
+	  NUL_VALUE("i=1; mx.google.com; arc=pass\0"),
+	  "NUL byte in the field at byte 28" },
+	{ "nul in received-spf", SPF,
+	  NUL_VALUE("pass client-ip=\"192.0.2.1\0\""),
+	  "NUL byte in the field at byte 25" },
+};
+
+static void
+test_nul(void)
+{
+	struct landed_ar_header *h;
+	size_t i;
+
+	for (i = 0; i < sizeof(nul_cases) / sizeof(nul_cases[0]); i++) {
+		const struct nul_case *c = &nul_cases[i];
+
+		TEST_CASE(c->name);
+		h = parse_text(c->kind, c->value, c->length);
+		CHECK_STR(c->error, h->error);
+		CHECK_STR(NULL, h->authserv_id);
+		CHECK_INT(0, h->result_count);
+		landed_ar_header_free(&h);
+	}
 }
 
 static double
@@ -814,6 +919,7 @@ main(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_limits();
+	test_nul();
 	test_hostile();
 	test_lexer_linear();
 	test_samples();

@@ -1,7 +1,8 @@
 /*
  * Tests for the trust rules (trust.c): authserv-id patterns, the topmost
- * match per pattern, Outlook's fields without an id, ARC's highest
- * instance, Received-SPF, and the samples with their providers.
+ * match per pattern, Outlook's fields without an id, fields whose id
+ * cannot be read, ARC and Received-SPF above the receiver's fields, and
+ * the samples with their providers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,17 +74,6 @@ test_patterns(void)
 	free(pattern);
 }
 
-/* Parses a block of header lines ("\n" line ends). */
-static struct landed_ar_header **
-parse(const char *block, size_t *count)
-{
-	struct landed_ar_header **headers;
-
-	if (ld_authres_parse_block(block, strlen(block), &headers, count) != 0)
-		exit(2);
-	return headers;
-}
-
 /* Renders the trust decisions as "yes no - ...". */
 static void
 render_trust(struct landed_ar_header **headers, size_t count, char *out,
@@ -140,16 +130,60 @@ static const struct apply_case apply_cases[] = {
 	  "Authentication-Results: mxfront7g.mail.yandex.net; spf=pass\n"
 	  "Authentication-Results: vla5-3f8a.qloud-c.yandex.net; spf=pass\n",
 	  "yes no", 1 },
-	{ "arc highest instance", { "mx.google.com" }, 0,
+	{ "arc highest instance above field", { "mx.google.com" }, 0,
 	  "ARC-Authentication-Results: i=1; mx.google.com; spf=pass\n"
 	  "ARC-Authentication-Results: i=3; mx.example.net; spf=pass\n"
 	  "ARC-Authentication-Results: i=2; mx.google.com; spf=pass\n"
-	  "ARC-Authentication-Results: i=2; mx.google.com; spf=fail\n",
-	  "no no yes no", 3 },
-	{ "received-spf topmost", { "mx.google.com" }, 0,
+	  "ARC-Authentication-Results: i=2; mx.google.com; spf=fail\n"
+	  "Authentication-Results: mx.google.com; spf=pass\n",
+	  "no no yes no yes", 3 },
+	{ "forged arc below receiver's field", { "mx.google.com" }, 0,
+	  "Authentication-Results: mx.google.com; spf=fail\n"
+	  "ARC-Authentication-Results: i=50; mx.google.com; spf=pass\n",
+	  "yes no", 1 },
+	{ "arc above beats higher one below", { "mx.google.com" }, 0,
+	  "ARC-Authentication-Results: i=1; mx.google.com; spf=fail\n"
+	  "Authentication-Results: mx.google.com; spf=fail\n"
+	  "ARC-Authentication-Results: i=50; mx.google.com; spf=pass\n",
+	  "yes yes no", 1 },
+	{ "arc above the lowest trusted field", { "a.example", "b.example" },
+	  0,
+	  "Authentication-Results: a.example; spf=pass\n"
+	  "ARC-Authentication-Results: i=1; a.example; spf=pass\n"
+	  "Authentication-Results: b.example; dkim=pass\n"
+	  "ARC-Authentication-Results: i=2; a.example; spf=pass\n",
+	  "yes yes yes no", 1 },
+	{ "arc without trusted field", { "mx.google.com" }, 0,
+	  "ARC-Authentication-Results: i=1; mx.google.com; spf=pass\n"
+	  "Authentication-Results: mx.example.net; spf=pass\n",
+	  "no no", 2 },
+	{ "received-spf topmost above field", { "mx.google.com" }, 0,
 	  "Received-SPF: pass\n"
-	  "Received-SPF: fail\n",
+	  "Received-SPF: fail\n"
+	  "Authentication-Results: mx.google.com; spf=pass\n",
+	  "yes no yes", 0 },
+	{ "forged received-spf below field", { "mx.google.com" }, 0,
+	  "Authentication-Results: mx.google.com; dkim=pass\n"
+	  "Received-SPF: pass\n",
 	  "yes no", 0 },
+	{ "received-spf without trusted field", { "mx.google.com" }, 0,
+	  "Received-SPF: pass\n"
+	  "Authentication-Results: mx.example.net; spf=pass\n",
+	  "no no", 1 },
+	{ "field without readable id takes all", { "mx.google.com",
+	  "spf.icloud.com" }, 1,
+	  "Authentication-Results: ; spf=fail\n"
+	  "Authentication-Results: mx.google.com; spf=pass\n"
+	  "Authentication-Results: spf.icloud.com; spf=pass\n"
+	  "Authentication-Results: spf=pass smtp.mailfrom=example.com\n"
+	  "Received-SPF: pass\n",
+	  "no no no no no", 4 },
+	{ "field without readable id below", { "mx.google.com",
+	  "other.example" }, 0,
+	  "Authentication-Results: mx.google.com; spf=pass\n"
+	  "Authentication-Results: \"mx.google.com; spf=pass\n"
+	  "Authentication-Results: other.example; spf=pass\n",
+	  "yes no no", 2 },
 	{ "receiver's field with an error still counts", { "mx.google.com" }, 0,
 	  "Authentication-Results: mx.google.com; spf=pass (oops\n"
 	  "Authentication-Results: mx.google.com; spf=pass\n",
@@ -171,43 +205,132 @@ load_policy(struct ld_trust_policy *policy, const struct apply_case *c)
 	policy->no_authserv_id = c->no_authserv_id;
 }
 
+/*
+ * Checks the trust decisions on a block, both through ld_trust_apply()
+ * and through the two passes of the streaming form.
+ */
+static void
+check_block(const struct ld_trust_policy *policy, const char *block,
+    size_t length, const char *trusted, size_t ignored)
+{
+	struct landed_ar_header **headers;
+	struct ld_trust_stream stream;
+	char rendered[256];
+	size_t j, count, apply_ignored;
+
+	if (ld_authres_parse_block(block, length, &headers, &count) != 0)
+		exit(2);
+	CHECK_INT(0, ld_trust_apply(policy, headers, count, &apply_ignored));
+	render_trust(headers, count, rendered, sizeof(rendered));
+	CHECK_STR(trusted, rendered);
+	CHECK_INT(ignored, apply_ignored);
+
+	for (j = 0; j < count; j++)
+		headers[j]->trusted = LANDED_AR_TRUST_UNSET;
+	CHECK_INT(0, ld_trust_stream_init(&stream, policy));
+	for (j = 0; j < count; j++)
+		ld_trust_stream_scan(&stream, headers[j]);
+	for (j = 0; j < count; j++)
+		ld_trust_stream_decide(&stream, headers[j]);
+	render_trust(headers, count, rendered, sizeof(rendered));
+	CHECK_STR(trusted, rendered);
+	CHECK_INT(ignored, stream.ignored);
+	ld_trust_stream_done(&stream);
+
+	ld_authres_block_free(&headers, count);
+}
+
 static void
 test_apply(void)
 {
-	struct landed_ar_header **headers;
 	struct ld_trust_policy policy;
-	struct ld_trust_stream stream;
-	char rendered[256];
-	size_t i, j, count, ignored;
+	size_t i;
 
 	for (i = 0; i < sizeof(apply_cases) / sizeof(apply_cases[0]); i++) {
 		const struct apply_case *c = &apply_cases[i];
 
 		TEST_CASE(c->name);
 		load_policy(&policy, c);
-		headers = parse(c->block, &count);
-		CHECK_INT(0, ld_trust_apply(&policy, headers, count, &ignored));
-		render_trust(headers, count, rendered, sizeof(rendered));
-		CHECK_STR(c->trusted, rendered);
-		CHECK_INT(c->ignored, ignored);
-
-		/* The streaming form decides the same. */
-		for (j = 0; j < count; j++)
-			headers[j]->trusted = LANDED_AR_TRUST_UNSET;
-		CHECK_INT(0, ld_trust_stream_init(&stream, &policy));
-		for (j = 0; j < count; j++)
-			ld_trust_stream_scan_arc(&stream, headers[j]);
-		for (j = 0; j < count; j++)
-			ld_trust_stream_decide(&stream, headers[j]);
-		render_trust(headers, count, rendered, sizeof(rendered));
-		CHECK_STR(c->trusted, rendered);
-		CHECK_INT(c->ignored, stream.ignored);
-		ld_trust_stream_done(&stream);
-
-		ld_authres_block_free(&headers, count);
+		check_block(&policy, c->block, strlen(c->block), c->trusted,
+		    c->ignored);
 		ld_trust_policy_clear(&policy);
 		CHECK_INT(0, policy.pattern_count);
 	}
+}
+
+/* Builds "Authentication-Results: " head, pad 'x' bytes, tail "\n" rest. */
+static char *
+build_field(const char *head, size_t pad, const char *tail,
+    const char *rest, size_t *length)
+{
+	static const char name[] = "Authentication-Results: ";
+	size_t name_length = strlen(name), head_length = strlen(head);
+	size_t tail_length = strlen(tail), rest_length = strlen(rest);
+	char *s, *p;
+
+	*length = name_length + head_length + pad + tail_length + 1 +
+	    rest_length;
+	s = malloc(*length + 1);
+	if (s == NULL)
+		exit(2);
+	p = s;
+	memcpy(p, name, name_length);
+	p += name_length;
+	memcpy(p, head, head_length);
+	p += head_length;
+	memset(p, 'x', pad);
+	p += pad;
+	memcpy(p, tail, tail_length);
+	p += tail_length;
+	*p++ = '\n';
+	memcpy(p, rest, rest_length + 1);
+	return s;
+}
+
+/* A receiver's field that cannot be parsed must not let the forged field
+ * below it be trusted. */
+static void
+test_unreadable_fields(void)
+{
+	static const char forged[] =
+	    "Authentication-Results: mx.google.com; dmarc=pass\n"
+	    "ARC-Authentication-Results: i=50; mx.google.com; dmarc=pass\n"
+	    "Received-SPF: pass\n";
+	static const char nul_block[] =
+	    "Authentication-Results: \"mx.google.com\0.evil.example\"; "
+	    "dmarc=fail\n"
+	    "Authentication-Results: mx.google.com; dmarc=pass\n";
+	struct ld_trust_policy policy = { 0 };
+	char *block;
+	size_t length;
+
+	if (ld_trust_policy_add(&policy, "mx.google.com") != 0)
+		exit(2);
+
+	TEST_CASE("oversize field keeps its id");
+	block = build_field("mx.google.com; dmarc=fail reason=\"", 70000,
+	    "\"", forged, &length);
+	check_block(&policy, block, length, "yes no no no", 2);
+	free(block);
+
+	TEST_CASE("oversize field without readable id");
+	block = build_field("(", 70000, ") mx.google.com; dmarc=fail", forged,
+	    &length);
+	check_block(&policy, block, length, "no no no no", 3);
+	free(block);
+
+	TEST_CASE("nul in id takes every slot");
+	check_block(&policy, nul_block, sizeof(nul_block) - 1, "no no", 2);
+
+	policy.no_authserv_id = 1;
+	TEST_CASE("oversize outlook field without id");
+	block = build_field("spf=fail reason=\"", 70000, "\"",
+	    "Authentication-Results: spf=pass smtp.mailfrom=example.com\n",
+	    &length);
+	check_block(&policy, block, length, "no no", 2);
+	free(block);
+
+	ld_trust_policy_clear(&policy);
 }
 
 static char *
@@ -244,19 +367,21 @@ struct sample_case {
 static const struct sample_case sample_cases[] = {
 	{ "gmail.eml", "gmail", "yes yes yes", 0 },
 	{ "gmail-forged.eml", "gmail", "yes yes no", 1 },
-	{ "outlook.eml", "outlook", "yes yes yes", 0 },
-	{ "outlook-junk.eml", "outlook", "yes yes yes", 0 },
+	/* Outlook and iCloud write Received-SPF below their
+	 * Authentication-Results, so it is not trusted. */
+	{ "outlook.eml", "outlook", "yes yes no", 0 },
+	{ "outlook-junk.eml", "outlook", "yes yes no", 0 },
 	{ "yahoo.eml", "yahoo", "yes yes", 0 },
 	{ "yahoo-older.eml", "yahoo", "yes yes", 0 },
 	{ "aol.eml", "aol", "yes yes", 0 },
-	{ "icloud.eml", "icloud", "yes yes yes yes yes", 0 },
+	{ "icloud.eml", "icloud", "yes yes yes yes no", 0 },
 	{ "yandex.eml", "yandex", "yes", 0 },
 	{ "yandex-qloud.eml", "yandex", "yes", 0 },
 	{ "mailru.eml", "mailru", "yes", 0 },
 	{ "gmx.eml", "gmx", "yes no", 1 },
 	{ "fastmail.eml", "fastmail", "yes yes", 0 },
 	{ "zoho.eml", "zoho", "yes yes", 0 },
-	{ "gmail.eml", "yahoo", "no yes no", 2 },
+	{ "gmail.eml", "yahoo", "no no no", 2 },
 };
 
 static void
@@ -299,6 +424,7 @@ main(void)
 {
 	test_patterns();
 	test_apply();
+	test_unreadable_fields();
 	test_samples();
 	return harness_finish();
 }

@@ -24,6 +24,9 @@
 #define LANDED_AR_MAX_FIELD_BYTES	(64 * 1024)
 #define LANDED_AR_MAX_RESULTS		256
 #define LANDED_AR_MAX_PROPERTIES	64
+/* Bytes at the start of a field over LANDED_AR_MAX_FIELD_BYTES that are
+ * read for its authserv-id (and ARC instance). */
+#define LANDED_AR_ID_SCAN_BYTES		1024
 
 /* Field kinds with their header field names. */
 #define LANDED_AR_KIND_LIST(X)                                           \
@@ -94,9 +97,12 @@ struct landed_ar_header {
 /*
  * Parses one field value (the text after "Name:", folded or unfolded) of
  * the given kind into a newly allocated header.  A syntax error is not a
- * failure of this call: it returns 0 with (*out)->error set.  A length
- * over LANDED_AR_MAX_FIELD_BYTES is such an error, and value is then not
- * read.  Returns -1 only when memory runs out, with *out NULL.
+ * failure of this call: it returns 0 with (*out)->error set.  A NUL byte
+ * anywhere in the value is such an error.  So is a length over
+ * LANDED_AR_MAX_FIELD_BYTES, and then only the first
+ * LANDED_AR_ID_SCAN_BYTES of value are read, for the authserv-id and the
+ * ARC instance: a caller that kept only those bytes may pass them, or
+ * NULL.  Returns -1 only when memory runs out, with *out NULL.
  *
  * Received-SPF gives one result with method "spf", its key=value pairs as
  * properties without ptype, and no authserv-id.

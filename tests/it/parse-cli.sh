@@ -65,6 +65,52 @@ check_eq "outlook deviations" "['no authserv-id', 'key=value pair without ptype'
 	"$(json_get "$work/out.json" 'd["headers"][1]["deviations"]')"
 check_eq "outlook trusted" "True" "$(json_get "$work/out.json" 'd["headers"][1]["trusted"]')"
 
+# Fail closed: a receiver's field over the size limit keeps the
+# authserv-id of its first bytes, and one whose id cannot be read takes
+# every pattern, so the forged fields below are untrusted either way.
+python3 - "$work" <<'EOF'
+import sys
+w = sys.argv[1]
+forged = ("Authentication-Results: mx.google.com; dmarc=pass\r\n"
+          "ARC-Authentication-Results: i=50; mx.google.com; dmarc=pass\r\n"
+          "Received-SPF: pass client-ip=192.0.2.1\r\n\r\n")
+with open(w + "/oversize-id.eml", "w", newline="") as f:
+    f.write("Authentication-Results: mx.google.com; dmarc=fail reason=\""
+            + "x" * 70000 + "\"\r\n" + forged)
+with open(w + "/oversize-no-id.eml", "w", newline="") as f:
+    f.write("Authentication-Results: (" + "x" * 70000
+            + ") mx.google.com; dmarc=fail\r\n" + forged)
+EOF
+status=$(run --provider gmail "$work/oversize-id.eml")
+check_eq "oversize field exit status" 1 "$status"
+check_eq "oversize field keeps its id" "mx.google.com" \
+	"$(json_get "$work/out.json" 'd["headers"][0]["authserv_id"]')"
+check_eq "oversize field with id trust" "[True, False, False, False]" \
+	"$(json_get "$work/out.json" '[h["trusted"] for h in d["headers"]]')"
+status=$(run --provider gmail "$work/oversize-no-id.eml")
+check_eq "oversize field without id trust" "[False, False, False, False]" \
+	"$(json_get "$work/out.json" '[h["trusted"] for h in d["headers"]]')"
+cp "$work/out.json" "$work/file.json"
+cat "$work/oversize-no-id.eml" | "$LANDED" parse --provider gmail - >"$work/pipe.json"
+check_eq "oversize field from a pipe" "$(cat "$work/file.json")" "$(cat "$work/pipe.json")"
+
+# ARC-Authentication-Results and Received-SPF count only above the
+# receiver's lowest trusted Authentication-Results field.
+printf 'Authentication-Results: mx.google.com; spf=fail smtp.mailfrom=s.example; dkim=none\r\nARC-Authentication-Results: i=50; mx.google.com; spf=pass; dkim=pass; dmarc=pass; arc=pass\r\nReceived-SPF: pass (sender-written) client-ip=192.0.2.1;\r\n\r\n' >"$work/forged-below.eml"
+status=$(run --provider gmail "$work/forged-below.eml")
+check_eq "forged arc and spf exit status" 0 "$status"
+check_eq "forged arc and spf untrusted" "[True, False, False]" \
+	"$(json_get "$work/out.json" '[h["trusted"] for h in d["headers"]]')"
+
+# A NUL byte is an error with its offset, and the field is untrusted.
+printf 'Authentication-Results: "mx.google.com\000.evil.example"; dmarc=pass\n\n' >"$work/nul.eml"
+status=$(run --provider gmail "$work/nul.eml")
+check_eq "nul exit status" 1 "$status"
+check_eq "nul error" "NUL byte in the field at byte 15" \
+	"$(json_get "$work/out.json" 'd["headers"][0]["error"]')"
+check_eq "nul field untrusted" "False" \
+	"$(json_get "$work/out.json" 'd["headers"][0]["trusted"]')"
+
 # Usage and I/O errors exit 2.
 status=$(run --provider no-such-provider samples/authres/gmail.eml)
 check_eq "unknown provider exit status" 2 "$status"
