@@ -2,8 +2,11 @@
  * TCP and TLS connections with OpenSSL, for the IMAP session.
  *
  * Sockets are non-blocking and every wait is a poll() bounded by the
- * connection's timeout, so a server that accepts and then sends nothing
- * costs at most timeout_seconds per step.  Socket I/O goes through a
+ * deadline of the current step, so a server that sends nothing, or sends
+ * its reply a byte at a time, costs at most timeout_seconds per step.
+ * A step starts when the connection opens, when the TLS handshake starts
+ * and ends, and with every write.  Each step may also read at most
+ * LD_CONN_MAX_STEP_BYTES.  Socket I/O goes through a
  * small BIO that sends with MSG_NOSIGNAL, because a write to a closed
  * socket must return EPIPE rather than kill the process with SIGPIPE.
  */
@@ -49,6 +52,7 @@ enum conn_failure {
 	CONN_FAILURE_CLOSED,
 	CONN_FAILURE_SYSTEM,	/* errno in sys_errno */
 	CONN_FAILURE_TLS,	/* OpenSSL's reason in tls_reason */
+	CONN_FAILURE_TOO_LARGE,	/* read over LD_CONN_MAX_STEP_BYTES in a step */
 };
 
 struct ld_conn {
@@ -59,6 +63,10 @@ struct ld_conn {
 	char *host;			/* owned */
 	unsigned port;
 	unsigned timeout_seconds;
+
+	/* Deadline and read count of the current step (see begin_step()). */
+	int64_t step_deadline_ms;	/* CLOCK_MONOTONIC */
+	uint64_t step_bytes;		/* read since the step started */
 
 	enum conn_failure failure;
 	int sys_errno;
@@ -109,6 +117,18 @@ wait_fd(int fd, short events, int64_t deadline)
 		if (errno != EINTR)
 			return -1;
 	}
+}
+
+/*
+ * Starts a step: the reads and writes until the next step share one
+ * deadline, timeout_seconds from now, and one read budget of
+ * LD_CONN_MAX_STEP_BYTES.
+ */
+static void
+begin_step(struct ld_conn *conn)
+{
+	conn->step_deadline_ms = now_ms() + (int64_t)conn->timeout_seconds * 1000;
+	conn->step_bytes = 0;
 }
 
 static void
@@ -391,6 +411,8 @@ ld_conn_open(const struct ld_conn_params *params, struct ld_conn **conn_r,
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	}
 	(*conn_r)->fd = fd;
+	/* Connecting and reading the greeting are one step. */
+	(*conn_r)->step_deadline_ms = deadline;
 	ld_log_debug(LD_DEBUG_TLS, "account %s: connected to %s:%u (fd %d)",
 	    (*conn_r)->account, params->host, params->port, fd);
 	return LD_OK;
@@ -691,7 +713,6 @@ ld_conn_start_tls(struct ld_conn *conn, const struct ld_conn_params *params,
     struct ld_error *err)
 {
 	unsigned char pin[FINGERPRINT_SIZE];
-	int64_t deadline = now_ms() + (int64_t)conn->timeout_seconds * 1000;
 	enum ld_status status;
 
 	if (params->tls_fingerprint != NULL) {
@@ -706,6 +727,7 @@ ld_conn_start_tls(struct ld_conn *conn, const struct ld_conn_params *params,
 	if ((status = setup_verification(conn, params, err)) != LD_OK)
 		return status;
 
+	begin_step(conn);
 	for (;;) {
 		int r, e, ready;
 
@@ -718,7 +740,8 @@ ld_conn_start_tls(struct ld_conn *conn, const struct ld_conn_params *params,
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
 			return handshake_error(conn, e, err);
 		ready = wait_fd(conn->fd,
-		    e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+		    e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
+		    conn->step_deadline_ms);
 		if (ready == 0) {
 			set_failure(conn, CONN_FAILURE_TIMEOUT);
 			return ld_error_set(err, LD_ERR_TIMEOUT,
@@ -741,6 +764,8 @@ ld_conn_start_tls(struct ld_conn *conn, const struct ld_conn_params *params,
 	if (status != LD_OK)
 		return status;
 
+	/* With implicit TLS the greeting follows without a write. */
+	begin_step(conn);
 	ld_log_debug(LD_DEBUG_TLS, "account %s: %s with %s:%u, cipher %s, %s",
 	    conn->account, SSL_get_version(conn->ssl), conn->host, conn->port,
 	    SSL_get_cipher_name(conn->ssl),
@@ -808,15 +833,18 @@ plain_step(struct ld_conn *conn, void *rbuf, const void *wbuf, size_t size,
 
 /*
  * Reads into rbuf, or writes wbuf when it is not NULL, at least one byte,
- * waiting up to the timeout.  Returns as ld_conn_read() does.
+ * waiting up to the step's deadline.  Returns as ld_conn_read() does.
  */
 static ssize_t
 transfer(struct ld_conn *conn, void *rbuf, const void *wbuf, size_t size)
 {
-	int64_t deadline = now_ms() + (int64_t)conn->timeout_seconds * 1000;
-
 	if (conn->failure != CONN_FAILURE_NONE)
 		return -1;
+	/* poll() alone would miss a deadline while data keeps arriving. */
+	if (now_ms() >= conn->step_deadline_ms) {
+		set_failure(conn, CONN_FAILURE_TIMEOUT);
+		return -1;
+	}
 	for (;;) {
 		short events = 0;
 		ssize_t n = conn->ssl != NULL ?
@@ -829,7 +857,7 @@ transfer(struct ld_conn *conn, void *rbuf, const void *wbuf, size_t size)
 		if (n != -2)
 			return n;
 
-		ready = wait_fd(conn->fd, events, deadline);
+		ready = wait_fd(conn->fd, events, conn->step_deadline_ms);
 		if (ready == 0) {
 			set_failure(conn, CONN_FAILURE_TIMEOUT);
 			return -1;
@@ -844,7 +872,20 @@ transfer(struct ld_conn *conn, void *rbuf, const void *wbuf, size_t size)
 ssize_t
 ld_conn_read(struct ld_conn *conn, void *buf, size_t size)
 {
-	return transfer(conn, buf, NULL, size);
+	ssize_t n;
+
+	/* Reading one byte past the budget is enough to know it was exceeded. */
+	if (size > LD_CONN_MAX_STEP_BYTES - conn->step_bytes + 1)
+		size = (size_t)(LD_CONN_MAX_STEP_BYTES - conn->step_bytes + 1);
+	n = transfer(conn, buf, NULL, size);
+	if (n <= 0)
+		return n;
+	conn->step_bytes += (uint64_t)n;
+	if (conn->step_bytes > LD_CONN_MAX_STEP_BYTES) {
+		set_failure(conn, CONN_FAILURE_TOO_LARGE);
+		return -1;
+	}
+	return n;
 }
 
 ssize_t
@@ -852,6 +893,7 @@ ld_conn_write(struct ld_conn *conn, const void *buf, size_t size)
 {
 	size_t done = 0;
 
+	begin_step(conn);
 	while (done < size) {
 		ssize_t n = transfer(conn, NULL, (const char *)buf + done,
 		    size - done);
@@ -893,6 +935,11 @@ ld_conn_error(const struct ld_conn *conn, const char *step,
 		    "account %s: TLS error with %s:%u during %s: %s",
 		    conn->account, conn->host, conn->port, step,
 		    conn->tls_reason);
+	case CONN_FAILURE_TOO_LARGE:
+		return ld_error_set(err, LD_ERR_PROTOCOL,
+		    "account %s: %s:%u sent more than %lu MiB in reply to one "
+		    "command; landed stopped reading", conn->account,
+		    conn->host, conn->port, LD_CONN_MAX_STEP_BYTES >> 20);
 	}
 	return LD_OK;
 }

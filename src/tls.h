@@ -3,6 +3,14 @@
  * step, optionally wrapped in TLS by OpenSSL with certificate
  * verification (chain and host name) or a pinned leaf certificate.
  *
+ * A step is a command and its reply: it starts with ld_conn_open(), with
+ * the start and the end of ld_conn_start_tls(), and with every
+ * ld_conn_write(), and ends when the next one starts.  Each step has at
+ * most timeout_seconds and may read at most LD_CONN_MAX_STEP_BYTES, so a
+ * server that trickles its reply or sends an endless one fails that step.
+ * A caller that waits between steps, as IDLE does with poll(), must write
+ * (DONE) before it reads again.
+ *
  * This module uses OpenSSL only and contains no IMAP code.  imap.c plugs
  * a connection into libetpan as a stream driver.  A connection belongs
  * to one thread at a time.
@@ -21,16 +29,26 @@ struct ld_conn_params {
 	unsigned port;
 	const char *ca_file;		/* NULL: the system trust store */
 	const char *tls_fingerprint;	/* "sha256:AB:CD:..." or NULL */
-	unsigned timeout_seconds;	/* per network step; 0 means 30 */
+	unsigned timeout_seconds;	/* per step (see above); 0 means 30 */
 	int loopback_only;		/* reject addresses outside loopback */
 };
+
+/*
+ * Maximum bytes read in one step, because libetpan keeps a whole reply,
+ * literals included, in memory.  A header fetch reads a few KiB per
+ * message, so one of a few thousand messages fits far below this.
+ * NOTE: the bounce search fetches up to 1 MiB of every hit in one UID
+ * FETCH, so a folder with more than about 64 large bounces exceeds this
+ * and the bounce search fails.
+ */
+#define LD_CONN_MAX_STEP_BYTES	(64UL << 20)
 
 struct ld_conn;
 
 /*
  * Resolves params->host and connects over TCP, trying each address until
- * the deadline of timeout_seconds.  The connection copies what it keeps
- * of params.
+ * the deadline of timeout_seconds, which also bounds reading the
+ * greeting.  The connection copies what it keeps of params.
  */
 enum ld_status ld_conn_open(const struct ld_conn_params *params,
     struct ld_conn **conn_r, struct ld_error *err);
@@ -45,19 +63,26 @@ enum ld_status ld_conn_start_tls(struct ld_conn *conn,
     const struct ld_conn_params *params, struct ld_error *err);
 
 /*
- * Reads up to size bytes, waiting at most timeout_seconds for the first.
- * Returns the byte count, 0 when the server closed the connection or -1
- * on a timeout or error; ld_conn_error() then describes the failure.
+ * Reads up to size bytes, waiting at most until the step's deadline for
+ * the first.  Returns the byte count, 0 when the server closed the
+ * connection, or -1 on a timeout, an error or when the step has read
+ * more than LD_CONN_MAX_STEP_BYTES; ld_conn_error() then describes the
+ * failure.
  */
 ssize_t ld_conn_read(struct ld_conn *conn, void *buf, size_t size);
 
-/* Writes all size bytes or returns -1 (timeout or error). */
+/*
+ * Starts a new step and writes all size bytes, or returns -1 (timeout or
+ * error).
+ */
 ssize_t ld_conn_write(struct ld_conn *conn, const void *buf, size_t size);
 
 /*
  * Writes into err a sentence about the last failed read or write, naming
  * the step (e.g. "UID FETCH"), and returns LD_ERR_TIMEOUT,
- * LD_ERR_NETWORK or LD_ERR_TLS.  Returns LD_OK and leaves err alone when nothing failed.
+ * LD_ERR_NETWORK, LD_ERR_TLS or, for a reply over
+ * LD_CONN_MAX_STEP_BYTES, LD_ERR_PROTOCOL.  Returns LD_OK and leaves err
+ * alone when nothing failed.
  */
 enum ld_status ld_conn_error(const struct ld_conn *conn, const char *step,
     struct ld_error *err);
