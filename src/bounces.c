@@ -244,6 +244,10 @@ read_candidate(struct bounce_search *search, const char *folder,
 	return status;
 }
 
+/* Messages per UID FETCH: 16 x 1 MiB stays far below the 64 MiB that a
+ * connection reads in reply to one command. */
+#define BOUNCE_FETCH_BATCH 16
+
 static enum ld_status
 search_folder(struct bounce_search *search, const struct ld_imap_folder *folder,
     const struct ld_imap_search_term *terms, size_t term_count,
@@ -262,18 +266,27 @@ search_folder(struct bounce_search *search, const struct ld_imap_folder *folder,
 	    &uid_count, err);
 	if (status != LD_OK || uid_count == 0)
 		goto out;
-	status = ld_imap_fetch_messages(search->session, uids, uid_count,
-	    LD_BOUNCE_FETCH_BYTES, &messages, &message_count, err);
-	if (status != LD_OK)
-		goto out;
+	/*
+	 * Fetch in batches: every message may bring LD_BOUNCE_FETCH_BYTES,
+	 * and one reply must stay far below the connection's cap on bytes
+	 * per command.
+	 */
+	for (size_t first = 0; first < uid_count && status == LD_OK;
+	    first += BOUNCE_FETCH_BATCH) {
+		size_t batch = uid_count - first < BOUNCE_FETCH_BATCH ?
+		    uid_count - first : BOUNCE_FETCH_BATCH;
 
-	for (size_t m = 0; m < message_count && status == LD_OK; m++)
-		status = read_candidate(search, folder->name, &messages[m]);
+		status = ld_imap_fetch_messages(search->session, uids + first,
+		    batch, LD_BOUNCE_FETCH_BYTES, &messages, &message_count, err);
+		for (size_t m = 0; m < message_count && status == LD_OK; m++)
+			status = read_candidate(search, folder->name, &messages[m]);
+		ld_imap_messages_free(&messages, message_count);
+		message_count = 0;
+	}
 	if (status == LD_ERR_NOMEM)
 		ld_error_set(err, status, "out of memory");
 
 out:
-	ld_imap_messages_free(&messages, message_count);
 	free(uids);
 	return status;
 }

@@ -36,10 +36,8 @@ struct ld_conn_params {
 /*
  * Maximum bytes read in one step, because libetpan keeps a whole reply,
  * literals included, in memory.  A header fetch reads a few KiB per
- * message, so one of a few thousand messages fits far below this.
- * NOTE: the bounce search fetches up to 1 MiB of every hit in one UID
- * FETCH, so a folder with more than about 64 large bounces exceeds this
- * and the bounce search fails.
+ * message, so one of a few thousand messages fits far below this; the
+ * bounce search fetches at most 1 MiB of 16 messages per command.
  */
 #define LD_CONN_MAX_STEP_BYTES	(64UL << 20)
 
