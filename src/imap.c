@@ -1439,38 +1439,27 @@ keep_requested(struct ld_imap_message *messages, size_t *count,
 	*count = kept;
 }
 
-enum ld_status
-ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
-    size_t uid_count, const char *const *fields, size_t field_count,
-    struct ld_imap_message **messages_r, size_t *count_r,
-    struct ld_error *err)
+/*
+ * Runs one UID FETCH of the attributes in type (owned; NULL means out of
+ * memory) for the UIDs, keeping only replies for UIDs asked for.
+ */
+static enum ld_status
+run_uid_fetch(struct ld_imap *session, const uint32_t *uids, size_t uid_count,
+    struct mailimap_fetch_type *type, struct ld_imap_message **messages_r,
+    size_t *count_r, struct ld_error *err)
 {
-	struct mailimap_fetch_type *type;
-	struct mailimap_set *set;
+	struct mailimap_set *set = NULL;
 	clist *result = NULL;
-	uint32_t *wanted;
+	uint32_t *wanted = NULL;
 	size_t wanted_count = 0;
 	enum ld_status status;
 	int r;
 
-	*messages_r = NULL;
-	*count_r = 0;
-	if (session->broken)
-		return broken_error(session, "UID FETCH", err);
-	if (uid_count == 0)
-		return copy_messages(NULL, messages_r, count_r, err);
-	if (field_count == 0)
-		return ld_error_set(err, LD_ERR_USAGE,
-		    "UID FETCH needs at least one header field name");
-
-	if ((wanted = sorted_uids(uids, uid_count, &wanted_count)) == NULL)
-		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	if ((set = uid_set(wanted, wanted_count)) == NULL) {
-		free(wanted);
-		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	}
-	if ((type = build_fetch_type(fields, field_count)) == NULL) {
-		mailimap_set_free(set);
+	if (type == NULL ||
+	    (wanted = sorted_uids(uids, uid_count, &wanted_count)) == NULL ||
+	    (set = uid_set(wanted, wanted_count)) == NULL) {
+		if (type != NULL)
+			mailimap_fetch_type_free(type);
 		free(wanted);
 		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
 	}
@@ -1488,6 +1477,25 @@ ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
 		keep_requested(*messages_r, count_r, wanted, wanted_count);
 	free(wanted);
 	return status;
+}
+
+enum ld_status
+ld_imap_fetch_headers(struct ld_imap *session, const uint32_t *uids,
+    size_t uid_count, const char *const *fields, size_t field_count,
+    struct ld_imap_message **messages_r, size_t *count_r,
+    struct ld_error *err)
+{
+	*messages_r = NULL;
+	*count_r = 0;
+	if (session->broken)
+		return broken_error(session, "UID FETCH", err);
+	if (uid_count == 0)
+		return copy_messages(NULL, messages_r, count_r, err);
+	if (field_count == 0)
+		return ld_error_set(err, LD_ERR_USAGE,
+		    "UID FETCH needs at least one header field name");
+	return run_uid_fetch(session, uids, uid_count,
+	    build_fetch_type(fields, field_count), messages_r, count_r, err);
 }
 
 /* Builds UID FETCH attributes: UID, INTERNALDATE, RFC822.SIZE and
@@ -1532,46 +1540,14 @@ ld_imap_fetch_messages(struct ld_imap *session, const uint32_t *uids,
     size_t uid_count, uint32_t max_bytes, struct ld_imap_message **messages_r,
     size_t *count_r, struct ld_error *err)
 {
-	struct mailimap_fetch_type *type;
-	struct mailimap_set *set;
-	clist *result = NULL;
-	uint32_t *wanted;
-	size_t wanted_count = 0;
-	enum ld_status status;
-	int r;
-
 	*messages_r = NULL;
 	*count_r = 0;
 	if (session->broken)
 		return broken_error(session, "UID FETCH", err);
 	if (uid_count == 0)
 		return copy_messages(NULL, messages_r, count_r, err);
-
-	if ((wanted = sorted_uids(uids, uid_count, &wanted_count)) == NULL)
-		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	if ((set = uid_set(wanted, wanted_count)) == NULL) {
-		free(wanted);
-		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	}
-	if ((type = build_message_fetch_type(max_bytes)) == NULL) {
-		mailimap_set_free(set);
-		free(wanted);
-		return ld_error_set(err, LD_ERR_NOMEM, "out of memory");
-	}
-
-	r = mailimap_uid_fetch(session->imap, set, type, &result);
-	mailimap_fetch_type_free(type);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR) {
-		free(wanted);
-		return imap_failure(session, r, "UID FETCH", err);
-	}
-	status = copy_messages(result, messages_r, count_r, err);
-	mailimap_fetch_list_free(result);
-	if (status == LD_OK)
-		keep_requested(*messages_r, count_r, wanted, wanted_count);
-	free(wanted);
-	return status;
+	return run_uid_fetch(session, uids, uid_count,
+	    build_message_fetch_type(max_bytes), messages_r, count_r, err);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "plan.h"
 #include "report.h"
+#include "utf8.h"
 
 static int
 write_json(struct ld_report *report, FILE *out,
@@ -197,40 +198,6 @@ const char *const ld_report_verdict_legend[] = {
 	NULL,
 };
 
-/* Returns the length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_length(const unsigned char *s)
-{
-	size_t length;
-	unsigned code, min;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		length = 2;
-		code = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		length = 3;
-		code = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		length = 4;
-		code = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < length; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		code = (code << 6) | (s[i] & 0x3f);
-	}
-	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-		return 0;
-	return length;
-}
-
 static int
 is_control(const unsigned char *s, size_t length, int keep_newlines)
 {
@@ -254,7 +221,7 @@ ld_report_clean_text(const char *s, int keep_newlines)
 	if (copy == NULL)
 		return NULL;
 	while (*in != '\0') {
-		size_t step = utf8_length(in);
+		size_t step = ld_utf8_sequence_length(in);
 
 		if (step == 0 || is_control(in, step, keep_newlines)) {
 			memcpy(copy + n, "\xef\xbf\xbd", 3);
