@@ -326,8 +326,8 @@ out:
 
 /*
  * The receiver's authserv-id patterns: the config's authserv_id list when
- * given, else the provider's; the provider's "writes no authserv-id"
- * flag holds either way.
+ * given, else the provider's.  The provider's "writes no authserv-id"
+ * flag applies either way.
  */
 static enum ld_status
 build_policy(struct ld_trust_policy *policy, const struct ld_account *account,

@@ -1,6 +1,6 @@
 /*
- * What the receiver concluded: auth.spf, auth.dkim, auth.dmarc and
- * auth.arc from the receiver's own header fields only.
+ * The receiver's conclusion: auth.spf, auth.dkim, auth.dmarc and
+ * auth.arc, taken from the receiver's own header fields only.
  */
 #include <string.h>
 
@@ -20,7 +20,7 @@ method_index(const char *method)
  * Takes the results of one trusted field.  The first result of a method
  * wins, except that a passing DKIM signature outranks a failing one of
  * the same kind of field: a message with several signatures is
- * authenticated when one verifies.  before holds what earlier kinds of
+ * authenticated when one verifies.  before contains what earlier kinds of
  * field set, which only fills gaps.
  */
 static void
