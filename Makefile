@@ -23,7 +23,7 @@ FUZZ_SECONDS ?= 30
 
 CC ?= cc
 CLANG ?= clang
-PKGS = libetpan libpcre2-8 jansson inih openssl libxml-2.0 sqlite3
+PKGS = libetpan libpcre2-8 jansson inih openssl libxml-2.0
 
 WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wcast-qual -Wpointer-arith
