@@ -18,9 +18,11 @@ static const char usage_text[] =
 "  providers  list the mail providers landed knows and their IMAP servers\n"
 "  report     render a saved JSON report as a table, JSON, CSV, JUnit or HTML\n"
 "\n"
-"Run 'landed COMMAND --help' for the options of a command.\n"
+"options:\n"
 "  --help     show this help\n"
-"  --version  show the version\n";
+"  --version  show the version\n"
+"\n"
+"Run 'landed COMMAND --help' for the options of a command.\n";
 
 int
 main(int argc, char **argv)
