@@ -12,7 +12,8 @@ set -u
 . tests/lib/dovecot.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/landed-it-limits.XXXXXX")
-server_pid=
+fake_dir=$work
+. tests/lib/fake-server.sh
 trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null
 	dovecot_stop "$work/dovecot" >/dev/null 2>&1; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
@@ -33,26 +34,6 @@ else
 	have_time=0
 	echo "SKIP max RSS checks: /usr/bin/time -f %M does not work here"
 fi
-
-# start_server SCENARIO: starts the fake server, sets $port.
-start_server() {
-	rm -f "$work/port"
-	tests/fixtures/fake-imap-server "$1" --port-file "$work/port" \
-	    --lifetime 60 &
-	server_pid=$!
-	i=0
-	while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	port=$(cat "$work/port")
-}
-
-stop_server() {
-	kill "$server_pid" 2>/dev/null
-	wait "$server_pid" 2>/dev/null
-	server_pid=
-}
 
 # write_config PORT: one account on the fake server, one on Dovecot.
 write_config() {
@@ -97,7 +78,7 @@ timeout=3
 
 # --- a reply trickled one byte every 0.5 s -----------------------------------
 
-start_server trickle-search
+fake_server_start trickle-search --lifetime 60
 write_config "$port"
 run_check
 check_eq "trickle: exit 3 for a failed account" 3 "$status"
@@ -107,11 +88,11 @@ check_contains "trickle: step timed out" \
     "$errors"
 check_contains "trickle: healthy account ok" "good ok" "$errors"
 check_contains "trickle: healthy account found" "good inbox" "$placements"
-stop_server
+fake_server_stop
 
 # --- a 160 MiB literal in the UID FETCH reply --------------------------------
 
-start_server huge-fetch
+fake_server_start huge-fetch --lifetime 60
 write_config "$port"
 run_check
 check_eq "huge fetch: exit 3 for a failed account" 3 "$status"
@@ -124,6 +105,6 @@ if [ -n "$rss_kb" ]; then
 	check_eq "huge fetch: max RSS below 200 MB (got $rss_kb KB)" 1 \
 	    $((rss_kb < 200000))
 fi
-stop_server
+fake_server_stop
 
 check_finish

@@ -9,30 +9,11 @@
 set -u
 . tests/lib/check.sh
 
-server=tests/fixtures/fake-imap-server
 work=$(mktemp -d "${TMPDIR:-/tmp}/landed-it-gmail.XXXXXX")
-server_pid=
+fake_dir=$work
+. tests/lib/fake-server.sh
 trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
-
-start_server() {	# starts the gmail scenario, sets $port
-	rm -f "$work/port" "$work/commands"
-	$server gmail --port-file "$work/port" --log "$work/commands" \
-	    --lifetime 20 &
-	server_pid=$!
-	i=0
-	while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	port=$(cat "$work/port")
-}
-
-stop_server() {
-	kill "$server_pid" 2>/dev/null
-	wait "$server_pid" 2>/dev/null
-	server_pid=
-}
 
 write_config() {	# write_config [FOLDERS-LINE]
 	cat > "$work/landed.conf" <<EOF
@@ -61,11 +42,11 @@ tests="--message-id promo=<promo@sender.example.com>
  --message-id archived=<archived@sender.example.com>
  --message-id spam=<spam@sender.example.com>"
 
-start_server
+fake_server_start gmail
 write_config
 json=$("$LANDED" check -c "$work/landed.conf" $tests --format json --timeout 5 2>"$work/stderr")
 check_eq "check exits 0" 0 "$?"
-stop_server
+fake_server_stop
 commands=$(cat "$work/commands")
 
 check_eq "promotions tab" "inbox INBOX promotions 2" \
@@ -80,11 +61,11 @@ check_not_contains "label folder not searched" 'EXAMINE Receipts' "$commands"
 check_not_contains "no SELECT" 'SELECT' "$commands"
 
 # INBOX left out: the \Inbox label from All Mail places the copy.
-start_server
+fake_server_start gmail
 write_config 'folders = [Gmail]/All Mail, [Gmail]/Spam'
 json=$("$LANDED" check -c "$work/landed.conf" $tests --format json --timeout 5 2>"$work/stderr")
 check_eq "check without INBOX exits 0" 0 "$?"
-stop_server
+fake_server_stop
 check_eq "All Mail copy with \\Inbox is inbox" "inbox [Gmail]/All Mail" \
     "$(field promo 'r["placement"] + " " + r["folder"]')"
 check_eq "archived stays other" "other" "$(field archived 'r["placement"]')"
