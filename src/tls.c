@@ -360,6 +360,123 @@ conn_new(const struct ld_conn_params *params, unsigned timeout)
 	return conn;
 }
 
+/*
+ * A name lookup that may outlive its caller.  getaddrinfo() has no
+ * timeout, so it runs in a detached thread; a caller whose deadline
+ * passes marks the lookup abandoned and returns, and the thread frees
+ * everything when the resolver finally answers.
+ */
+struct lookup {
+	pthread_mutex_t lock;
+	pthread_cond_t finished;
+	int done;
+	int abandoned;
+	char *host;
+	char service[16];
+	struct addrinfo hints;
+	struct addrinfo *list;
+	int result;
+	int sys_errno;
+};
+
+static void
+lookup_free(struct lookup *lookup)
+{
+	if (lookup->list != NULL)
+		freeaddrinfo(lookup->list);
+	pthread_cond_destroy(&lookup->finished);
+	pthread_mutex_destroy(&lookup->lock);
+	free(lookup->host);
+	free(lookup);
+}
+
+static void *
+lookup_run(void *arg)
+{
+	struct lookup *lookup = arg;
+	struct addrinfo *list = NULL;
+	int result, abandoned;
+
+	result = getaddrinfo(lookup->host, lookup->service, &lookup->hints,
+	    &list);
+	pthread_mutex_lock(&lookup->lock);
+	lookup->result = result;
+	lookup->sys_errno = errno;
+	lookup->list = list;
+	lookup->done = 1;
+	abandoned = lookup->abandoned;
+	pthread_cond_signal(&lookup->finished);
+	pthread_mutex_unlock(&lookup->lock);
+	if (abandoned)
+		lookup_free(lookup);
+	return NULL;
+}
+
+/*
+ * Resolves host like getaddrinfo(), but gives up at deadline_ms
+ * (CLOCK_MONOTONIC) and then returns EAI_AGAIN with *timed_out set.
+ */
+static int
+resolve_until(const char *host, const char *service,
+    const struct addrinfo *hints, struct addrinfo **list_r,
+    int64_t deadline_ms, int *timed_out)
+{
+	struct lookup *lookup = calloc(1, sizeof(*lookup));
+	pthread_condattr_t attributes;
+	pthread_attr_t thread_attributes;
+	pthread_t thread;
+	int result;
+
+	*list_r = NULL;
+	*timed_out = 0;
+	if (lookup == NULL || (lookup->host = strdup(host)) == NULL) {
+		free(lookup);
+		return EAI_MEMORY;
+	}
+	snprintf(lookup->service, sizeof(lookup->service), "%s", service);
+	lookup->hints = *hints;
+	pthread_mutex_init(&lookup->lock, NULL);
+	pthread_condattr_init(&attributes);
+	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+	pthread_cond_init(&lookup->finished, &attributes);
+	pthread_condattr_destroy(&attributes);
+
+	pthread_attr_init(&thread_attributes);
+	pthread_attr_setdetachstate(&thread_attributes, PTHREAD_CREATE_DETACHED);
+	result = pthread_create(&thread, &thread_attributes, lookup_run, lookup);
+	pthread_attr_destroy(&thread_attributes);
+	if (result != 0) {
+		/* No thread to spare: look up in this one, without a limit. */
+		result = getaddrinfo(host, service, hints, list_r);
+		lookup_free(lookup);
+		return result;
+	}
+
+	pthread_mutex_lock(&lookup->lock);
+	while (!lookup->done) {
+		struct timespec until = {
+			.tv_sec = (time_t)(deadline_ms / 1000),
+			.tv_nsec = (long)(deadline_ms % 1000) * 1000000L,
+		};
+
+		if (pthread_cond_timedwait(&lookup->finished, &lookup->lock,
+		    &until) == ETIMEDOUT && !lookup->done) {
+			lookup->abandoned = 1;
+			pthread_mutex_unlock(&lookup->lock);
+			*timed_out = 1;
+			return EAI_AGAIN;
+		}
+	}
+	pthread_mutex_unlock(&lookup->lock);
+
+	result = lookup->result;
+	errno = lookup->sys_errno;
+	*list_r = lookup->list;
+	lookup->list = NULL;
+	lookup_free(lookup);
+	return result;
+}
+
 enum ld_status
 ld_conn_open(const struct ld_conn_params *params, struct ld_conn **conn_r,
     struct ld_error *err)
@@ -369,7 +486,7 @@ ld_conn_open(const struct ld_conn_params *params, struct ld_conn **conn_r,
 	    params->timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
 	int64_t deadline = now_ms() + (int64_t)timeout * 1000;
 	char service[16];
-	int fd = -1, last_errno = ECONNREFUSED, r;
+	int fd = -1, last_errno = ECONNREFUSED, r, timed_out;
 
 	*conn_r = NULL;
 	memset(&hints, 0, sizeof(hints));
@@ -378,8 +495,13 @@ ld_conn_open(const struct ld_conn_params *params, struct ld_conn **conn_r,
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(service, sizeof(service), "%u", params->port);
 
-	/* NOTE: getaddrinfo() has no timeout; a hung resolver blocks here. */
-	r = getaddrinfo(params->host, service, &hints, &list);
+	r = resolve_until(params->host, service, &hints, &list, deadline,
+	    &timed_out);
+	if (timed_out)
+		return ld_error_set(err, LD_ERR_TIMEOUT,
+		    "account %s: looking up the host name %s timed out after "
+		    "%u s; check the DNS resolver, or set host to an address",
+		    account_name(params->account), params->host, timeout);
 	if (r != 0)
 		return ld_error_set(err, LD_ERR_NETWORK,
 		    "account %s: cannot resolve host name %s: %s",
