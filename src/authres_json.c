@@ -37,9 +37,8 @@ string_replacing_invalid(const char *s)
 	return string;
 }
 
-/* Returns a string, or null for NULL. */
-static json_t *
-string_or_null(const char *s)
+json_t *
+ld_json_string_or_null(const char *s)
 {
 	json_t *string;
 
@@ -64,9 +63,9 @@ property_json(const struct landed_ar_property *p)
 	json_t *object = json_object();
 
 	if (object == NULL ||
-	    set(object, "ptype", string_or_null(p->ptype)) != 0 ||
-	    set(object, "property", string_or_null(p->property)) != 0 ||
-	    set(object, "value", string_or_null(p->value)) != 0) {
+	    set(object, "ptype", ld_json_string_or_null(p->ptype)) != 0 ||
+	    set(object, "property", ld_json_string_or_null(p->property)) != 0 ||
+	    set(object, "value", ld_json_string_or_null(p->value)) != 0) {
 		json_decref(object);
 		return NULL;
 	}
@@ -85,11 +84,11 @@ result_json(const struct landed_ar_result *r)
 		if (json_array_append_new(properties,
 		    property_json(&r->properties[i])) != 0)
 			goto fail;
-	if (set(object, "method", string_or_null(r->method)) != 0 ||
+	if (set(object, "method", ld_json_string_or_null(r->method)) != 0 ||
 	    set(object, "method_version",
-	    string_or_null(r->method_version)) != 0 ||
-	    set(object, "result", string_or_null(r->result)) != 0 ||
-	    set(object, "reason", string_or_null(r->reason)) != 0 ||
+	    ld_json_string_or_null(r->method_version)) != 0 ||
+	    set(object, "result", ld_json_string_or_null(r->result)) != 0 ||
+	    set(object, "reason", ld_json_string_or_null(r->reason)) != 0 ||
 	    set(object, "properties", properties) != 0)
 		goto fail_object;
 	return object;
@@ -152,14 +151,14 @@ ld_authres_header_json(const struct landed_ar_header *h)
 
 	if (object == NULL ||
 	    set(object, "field", json_string(landed_ar_kind_name(h->kind))) ||
-	    set(object, "authserv_id", string_or_null(h->authserv_id)) ||
-	    set(object, "version", string_or_null(h->version)) ||
+	    set(object, "authserv_id", ld_json_string_or_null(h->authserv_id)) ||
+	    set(object, "version", ld_json_string_or_null(h->version)) ||
 	    set(object, "instance", h->instance >= 0 ?
 	    json_integer(h->instance) : json_null()) ||
 	    set(object, "trusted", trusted_json(h->trusted)) ||
 	    set(object, "results", results_json(h)) ||
 	    set(object, "deviations", deviations_json(h)) ||
-	    set(object, "error", string_or_null(h->error))) {
+	    set(object, "error", ld_json_string_or_null(h->error))) {
 		json_decref(object);
 		return NULL;
 	}

@@ -17,6 +17,13 @@
 json_t *ld_authres_header_json(const struct landed_ar_header *h);
 
 /*
+ * Returns a JSON string of s, with every byte that is not valid UTF-8
+ * replaced by U+FFFD (servers and header fields send other charsets),
+ * or JSON null when s is NULL.  Returns NULL only when out of memory.
+ */
+json_t *ld_json_string_or_null(const char *s);
+
+/*
  * Makes jansson allocate from an arena until the process exits, for a
  * single-threaded program that builds and frees one header's JSON at a
  * time.  Call it before any other jansson call, and call

@@ -1,6 +1,7 @@
 /* The "provider_verdict" member of a check result in JSON (landed/1). */
 #include <jansson.h>
 
+#include "authres_json.h"
 #include "provider_verdict.h"
 
 static json_t *
@@ -14,7 +15,7 @@ member_json(const struct ld_verdict_member *member)
 	case LD_VERDICT_STRING:
 		break;
 	}
-	return json_string(member->string);
+	return ld_json_string_or_null(member->string);
 }
 
 json_t *
@@ -31,14 +32,14 @@ ld_provider_verdict_json(const struct ld_result *result)
 	if (verdict->opinion == LANDED_VERDICT_UNKNOWN)
 		return object;
 
-	json_object_set_new(object, "verdict", json_string(
+	json_object_set_new(object, "verdict", ld_json_string_or_null(
 	    verdict->opinion == LANDED_VERDICT_SPAM ? "spam" : "not_spam"));
 	json_object_set_new(object, "evidence", verdict->evidence != NULL ?
-	    json_string(verdict->evidence) : json_null());
+	    ld_json_string_or_null(verdict->evidence) : json_null());
 	json_object_set_new(object, "disagrees",
 	    json_boolean(result->disagreement != NULL));
 	if (result->disagreement != NULL)
 		json_object_set_new(object, "disagreement",
-		    json_string(result->disagreement));
+		    ld_json_string_or_null(result->disagreement));
 	return object;
 }

@@ -18,11 +18,9 @@ ld_format_utc(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *
-string_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
+/* Every string from a server, a header field or a file may hold bytes
+ * that are not UTF-8; jansson rejects those, so they are replaced. */
+#define string_or_null(s) ld_json_string_or_null(s)
 
 static json_t *
 time_or_null(time_t t)
@@ -54,8 +52,8 @@ tests_json(const struct ld_report *report)
 	for (size_t i = 0; i < report->test_count; i++) {
 		const struct ld_test *test = &report->tests[i];
 
-		json_array_append_new(array, json_pack("{s:s, s:o, s:o}",
-		    "label", test->label,
+		json_array_append_new(array, json_pack("{s:o, s:o, s:o}",
+		    "label", string_or_null(test->label),
 		    "message_id", string_or_null(test->message_id),
 		    "tag", string_or_null(test->tag)));
 	}
@@ -70,8 +68,8 @@ accounts_json(const struct ld_report *report)
 	for (size_t i = 0; i < report->account_count; i++) {
 		const struct ld_account_report *a = &report->accounts[i];
 
-		json_array_append_new(array, json_pack("{s:s, s:s, s:o, s:s, s:o}",
-		    "name", a->account->name,
+		json_array_append_new(array, json_pack("{s:o, s:s, s:o, s:s, s:o}",
+		    "name", string_or_null(a->account->name),
 		    "provider", a->provider != NULL ? a->provider->name :
 		    a->account->provider,
 		    "user", string_or_null(a->account->user),
@@ -136,12 +134,12 @@ result_json(struct ld_report *report, size_t a, size_t t)
 		json_array_append_new(headers,
 		    ld_authres_header_json(result->headers[h]));
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:o, s:o,"
+	return json_pack("{s:o, s:s, s:o, s:s, s:o, s:o, s:i, s:o, s:o, s:o,"
 	    " s:o, s:o, s:i, s:o, s:o, s:o}",
-	    "account", account->account->name,
+	    "account", string_or_null(account->account->name),
 	    "provider", account->provider != NULL ? account->provider->name :
 	    account->account->provider,
-	    "test", report->tests[t].label,
+	    "test", string_or_null(report->tests[t].label),
 	    "placement", ld_placement_name(result->placement),
 	    "folder", string_or_null(result->folder),
 	    "category", string_or_null(result->category),
@@ -163,10 +161,21 @@ ld_report_write_json(struct ld_report *report, FILE *out)
 	json_t *root, *results;
 	int rc;
 
+	/* A result that cannot be built fails the report rather than
+	 * vanishing from it. */
 	results = json_array();
-	for (size_t a = 0; a < report->account_count; a++)
-		for (size_t t = 0; t < report->test_count; t++)
-			json_array_append_new(results, result_json(report, a, t));
+	for (size_t a = 0; a < report->account_count; a++) {
+		for (size_t t = 0; t < report->test_count; t++) {
+			json_t *result = result_json(report, a, t);
+
+			if (result == NULL ||
+			    json_array_append_new(results, result) != 0) {
+				json_decref(results);
+				errno = ENOMEM;
+				return -1;
+			}
+		}
+	}
 
 	root = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}",
 	    "schema", "landed/1",

@@ -4,6 +4,9 @@
  * class names.  The golden files of every format are compared by
  * tests/it/report-formats.sh.
  */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +194,41 @@ test_read_fixture(void)
 	CHECK_TRUE(strstr(err.message, "cannot open tests/no-such.json") != NULL);
 }
 
+/* A diagnostic or folder in another charset must not drop the result
+ * from the JSON report: invalid bytes become U+FFFD. */
+static void
+test_json_invalid_utf8(void)
+{
+	struct ld_report_file file;
+	struct ld_error err = { 0 };
+	struct ld_result *r;
+	char *text = NULL, *saved;
+	size_t length = 0;
+	FILE *out;
+	json_t *root, *results;
+	json_error_t json_err;
+
+	TEST_CASE("json with invalid UTF-8");
+	CHECK_INT(LD_OK, ld_report_read(FIXTURE, &file, &err));
+	r = ld_report_result(&file.report, 0, 0);
+	saved = r->folder;
+	r->folder = (char *)(uintptr_t)"Zur\xfc" "ck";
+	out = open_memstream(&text, &length);
+	CHECK_INT(0, ld_report_write_json(&file.report, out));
+	fclose(out);
+	r->folder = saved;
+
+	root = json_loadb(text, length, 0, &json_err);
+	CHECK_TRUE(root != NULL);
+	results = json_object_get(root, "results");
+	CHECK_INT(6 * 3, json_array_size(results));
+	CHECK_STR("Zur\xef\xbf\xbd" "ck", json_string_value(json_object_get(
+	    json_array_get(results, 0), "folder")));
+	json_decref(root);
+	free(text);
+	ld_report_file_clear(&file);
+}
+
 static void
 test_cell_text(void)
 {
@@ -361,6 +399,7 @@ main(void)
 	test_read_minimal();
 	test_read_errors();
 	test_read_fixture();
+	test_json_invalid_utf8();
 	test_cell_text();
 	test_clean_text();
 	test_csv_quoting();
