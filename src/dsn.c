@@ -22,6 +22,9 @@
 
 /* MIME nesting deeper than this is not searched for report parts. */
 #define MAX_PART_DEPTH	16
+/* Container types (multipart, message/rfc822) a message may name before
+ * it is parsed at all; see count_container_types(). */
+#define MAX_CONTAINER_TYPES	256
 
 static const char *const action_names[] = {
 #define LD_DSN_ACTION_NAME(name, text) text,
@@ -1119,6 +1122,32 @@ read_message(struct ld_dsn *dsn, const struct mailmime *root,
 	return status;
 }
 
+/*
+ * Counts the Content-Type fields that open a nested message or a
+ * multipart, anywhere in the text.  libetpan's MIME parser recurses once
+ * per nesting level, so thousands of levels overflow the stack before any
+ * depth check on the parsed tree can run; this count is an upper bound
+ * of the depth, read without parsing.
+ */
+static size_t
+count_container_types(const char *message, size_t length)
+{
+	static const char *const needles[] = { "message/rfc822", "multipart/",
+	    "message/global" };
+	size_t count = 0;
+
+	for (size_t i = 0; i < length; i++) {
+		for (size_t n = 0; n < sizeof(needles) / sizeof(needles[0]); n++) {
+			size_t needle_length = strlen(needles[n]);
+
+			if (length - i >= needle_length &&
+			    strncasecmp(message + i, needles[n], needle_length) == 0)
+				count++;
+		}
+	}
+	return count;
+}
+
 enum ld_status
 ld_dsn_parse(const char *message, size_t length, struct ld_dsn **dsn_r,
     struct ld_error *err)
@@ -1140,6 +1169,12 @@ ld_dsn_parse(const char *message, size_t length, struct ld_dsn **dsn_r,
 	status = read_facts(message, length, &facts);
 	if (status != LD_OK)
 		goto out;
+	if (count_container_types(message, length) > MAX_CONTAINER_TYPES) {
+		status = ld_error_set(err, LD_ERR_LIMIT, "the message names more "
+		    "than %d nested messages or multiparts, more than any "
+		    "bounce has; it was not parsed", MAX_CONTAINER_TYPES);
+		goto out;
+	}
 	if (mailmime_parse(message, length, &index, &root) != MAILIMF_NO_ERROR ||
 	    root == NULL) {
 		status = ld_error_set(err, LD_ERR_SYNTAX, "the MIME structure of "

@@ -307,6 +307,25 @@ test_limits(void)
 		ld_dsn_free(&dsn);
 	}
 	free(many);
+
+	/* libetpan's MIME parser recurses once per level: thousands of
+	 * nested messages would overflow the stack if they reached it. */
+	TEST_CASE("nesting over the limit");
+	size = 30000 * 48 + 200;
+	many = malloc(size);
+	CHECK_TRUE(many != NULL);
+	if (many == NULL)
+		return;
+	n = (size_t)snprintf(many, size, "From: MAILER-DAEMON@example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n");
+	for (int i = 0; i < 30000; i++)
+		n += (size_t)snprintf(many + n, size - n,
+		    "Content-Type: message/rfc822\n\n");
+	CHECK_STR("limit exceeded", ld_status_name(ld_dsn_parse(many, n, &dsn,
+	    &err)));
+	CHECK_TRUE(strstr(err.message, "nested") != NULL);
+	CHECK_TRUE(dsn == NULL);
+	free(many);
 }
 
 /* Every prefix of every sample parses or fails cleanly (ASan watches). */
