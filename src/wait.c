@@ -22,6 +22,8 @@
 /* RFC 2177 advises clients to re-issue IDLE at least every 29 minutes. */
 #define IDLE_RENEW_MS	(25 * 60 * 1000)
 #define MAX_WATCHERS	2
+/* Least time between two search passes that IDLE news starts. */
+#define PASS_GAP_MS	1000
 
 /* One extra session that IDLEs on one folder. */
 struct watcher {
@@ -410,12 +412,28 @@ earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * Sleeps until at least PASS_GAP_MS have passed since the last search
+ * pass (or until the deadline), so that a server that reports news after
+ * every IDLE cannot drive a pass after pass at full speed.
+ */
+static void
+keep_pass_gap(const struct wait_state *state, int64_t last_pass_ms)
+{
+	int64_t until = earliest(last_pass_ms + PASS_GAP_MS, state->deadline_ms);
+	int64_t left;
+
+	while ((left = until - ld_wait_now_ms()) > 0)
+		(void)poll(NULL, 0, left > INT_MAX ? INT_MAX : (int)left);
+}
+
 static enum ld_status
 wait_loop(struct wait_state *state, struct ld_error *err)
 {
 	struct ld_check_run *run = state->run;
 	int64_t interval = POLL_FIRST_MS;
 	int64_t next_poll = ld_wait_now_ms() + interval;
+	int64_t last_pass = ld_wait_now_ms();
 	enum ld_status status = LD_OK;
 
 	while (count_missing(state->results, run->test_count) > 0) {
@@ -432,9 +450,12 @@ wait_loop(struct wait_state *state, struct ld_error *err)
 			    IDLE_RENEW_MS);
 
 		if (wait_for_news(state, wake)) {
+			keep_pass_gap(state, last_pass);
 			status = search_pass(state, err);
+			last_pass = ld_wait_now_ms();
 		} else if (ld_wait_now_ms() >= next_poll) {
 			status = search_pass(state, err);
+			last_pass = ld_wait_now_ms();
 			interval = earliest(interval * 2, POLL_MAX_MS);
 			next_poll = ld_wait_now_ms() + interval;
 		}
