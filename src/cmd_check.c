@@ -306,7 +306,7 @@ parse_args(int argc, char **argv, struct check_args *args)
 	return 0;
 
 plan_error:
-	fprintf(stderr, "landed check: %s\n", err.message);
+	ld_log_command_error("check", "%s", err.message);
 	return -1;
 }
 
@@ -389,7 +389,7 @@ select_accounts(const struct ld_config *config, const struct check_args *args,
 		if (ld_provider_check_account(entry->provider, account->name,
 		    account->tls_fingerprint != NULL, account->ca_file != NULL,
 		    &err) != LD_OK) {
-			fprintf(stderr, "landed check: %s: %s\n", config->path,
+			ld_log_command_error("check", "%s: %s", config->path,
 			    err.message);
 			return -1;
 		}
@@ -620,7 +620,7 @@ find_bounce_account(const struct ld_config *config, const char *name,
 	if (ld_provider_check_account(provider, account->name,
 	    account->tls_fingerprint != NULL, account->ca_file != NULL,
 	    &err) != LD_OK) {
-		fprintf(stderr, "landed check: %s: %s\n", config->path,
+		ld_log_command_error("check", "%s: %s", config->path,
 		    err.message);
 		return -1;
 	}
@@ -676,13 +676,13 @@ ld_cmd_check(int argc, char **argv)
 	if (parse_args(argc, argv, &args) != 0)
 		goto out;
 	if (ld_provider_load_plugins(&args.plugin_dirs, &err) != LD_OK) {
-		fprintf(stderr, "landed check: %s\n", err.message);
+		ld_log_command_error("check", "%s", err.message);
 		goto out;
 	}
 
 	if (ld_config_locate(args.config_path, &config_path, &err) != LD_OK ||
 	    ld_config_load(config_path, &config, &err) != LD_OK) {
-		fprintf(stderr, "landed check: %s\n", err.message);
+		ld_log_command_error("check", "%s", err.message);
 		goto out;
 	}
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "log.h"
 #include "provider_registry.h"
 
 static const char providers_usage[] =
@@ -136,7 +137,7 @@ run_providers(int argc, char **argv, const char *format,
 		return LD_EXIT_USAGE;
 	}
 	if (ld_provider_load_plugins(dirs, err) != LD_OK) {
-		fprintf(stderr, "landed providers: %s\n", err->message);
+		ld_log_command_error("providers", "%s", err->message);
 		return LD_EXIT_USAGE;
 	}
 	if (strcmp(format, "json") == 0)

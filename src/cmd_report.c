@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "log.h"
 #include "plan.h"
 #include "report.h"
 
@@ -74,7 +75,7 @@ parse_args(int argc, char **argv, struct report_args *args)
 		case OPT_FAIL_ON:
 			if (ld_plan_parse_fail_on(optarg, &args->options.fail_on,
 			    &err) != LD_OK) {
-				fprintf(stderr, "landed report: %s\n", err.message);
+				ld_log_command_error("report", "%s", err.message);
 				return -1;
 			}
 			break;
@@ -132,7 +133,7 @@ ld_cmd_report(int argc, char **argv)
 	if (parse_args(argc, argv, &args) != 0)
 		return LD_EXIT_USAGE;
 	if (ld_report_read(args.input, &file, &err) != LD_OK) {
-		fprintf(stderr, "landed report: %s\n", err.message);
+		ld_log_command_error("report", "%s", err.message);
 		return LD_EXIT_USAGE;
 	}
 	if (ld_report_output(&file.report, args.format, args.output,

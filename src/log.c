@@ -63,13 +63,42 @@ ld_log_debug_enabled(unsigned subsystem)
 }
 
 static void
+log_write_to(const char *prefix, const char *separator, const char *fmt,
+    va_list ap)
+{
+	char message[4096];
+
+	/*
+	 * Messages quote servers, bounces and files, so control characters
+	 * are shown as '?': an escape sequence must not reach the terminal.
+	 * A message longer than the buffer is cut.
+	 */
+	vsnprintf(message, sizeof(message), fmt, ap);
+	for (unsigned char *p = (unsigned char *)message; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "landed%s%s%s\n", separator, prefix, message);
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void
 log_write(const char *prefix, const char *fmt, va_list ap)
 {
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "landed: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	pthread_mutex_unlock(&log_lock);
+	log_write_to(prefix, ": ", fmt, ap);
+}
+
+void
+ld_log_command_error(const char *command, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "%s: ", command);
+	va_start(ap, fmt);
+	log_write_to(prefix, " ", fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -23,6 +23,13 @@ int ld_log_enable_debug(const char *list);
 int ld_log_debug_enabled(unsigned subsystem);
 
 void ld_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Prints "landed COMMAND: message" on stderr, with control characters
+ * shown as '?', for a subcommand's own usage and input errors.
+ */
+void ld_log_command_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void ld_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ld_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ld_log_debug(unsigned subsystem, const char *fmt, ...)

@@ -229,12 +229,16 @@ print_errors(FILE *out, struct table *table, struct ld_report *report)
 	if (bounces->account != NULL && !bounces->ok) {
 		char *error = ld_report_clean_text(bounces->error != NULL ?
 		    bounces->error : "failed", 0);
+		char *name = ld_report_clean_text(bounces->account->name, 0);
 
-		if (error == NULL)
+		if (error == NULL || name == NULL) {
+			free(error);
+			free(name);
 			return -1;
-		fprintf(out, "\nbounce mailbox %s not read: %s\n",
-		    bounces->account->name, error);
+		}
+		fprintf(out, "\nbounce mailbox %s not read: %s\n", name, error);
 		free(error);
+		free(name);
 	}
 
 	for (size_t i = 0; i < report->account_count; i++) {
