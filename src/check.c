@@ -24,7 +24,7 @@ static const char *const fetch_fields[] = {
 
 #define FETCH_FIELD_COUNT (sizeof(fetch_fields) / sizeof(fetch_fields[0]))
 /* The provider's verdict_fields fetched on top of fetch_fields. */
-#define MAX_VERDICT_FIELDS 16
+#define MAX_VERDICT_FIELDS LANDED_PROVIDER_MAX_VERDICT_FIELDS
 
 struct account_search {
 	const struct ld_account *account;

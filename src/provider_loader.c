@@ -6,6 +6,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,42 @@
 
 #include "log.h"
 #include "provider_registry.h"
+
+/*
+ * Checks the size of the exported symbol before any member is read, so
+ * that a symbol smaller than the two leading members (a plugin built
+ * against something else) is rejected instead of read past its end.
+ */
+static enum ld_status
+check_symbol_size(void *handle, const struct landed_provider *provider,
+    const char *path, struct ld_error *err)
+{
+	const ElfW(Sym) *symbol;
+	void *entry = NULL;
+	Dl_info info;
+	size_t needed = offsetof(struct landed_provider, struct_size) +
+	    sizeof(provider->struct_size);
+
+	(void)handle;
+	if (dladdr1(provider, &info, &entry, RTLD_DL_SYMENT) == 0 ||
+	    entry == NULL)
+		return LD_OK;	/* no symbol table entry: nothing to check */
+	symbol = entry;
+	if (symbol->st_size < needed)
+		return ld_error_set(err, LD_ERR_UNSUPPORTED, "provider plugin %s: "
+		    "its landed_provider symbol has %zu bytes, fewer than a "
+		    "struct landed_provider; rebuild the plugin against "
+		    "landed's include/landed/provider.h", path,
+		    (size_t)symbol->st_size);
+	if (symbol->st_size < sizeof(struct landed_provider) ||
+	    symbol->st_size < provider->struct_size)
+		return ld_error_set(err, LD_ERR_UNSUPPORTED, "provider plugin %s: "
+		    "its landed_provider symbol has %zu bytes, but says its "
+		    "struct has %zu; rebuild the plugin against landed's "
+		    "include/landed/provider.h", path, (size_t)symbol->st_size,
+		    provider->struct_size);
+	return LD_OK;
+}
 
 enum ld_status
 ld_provider_load_file(const char *path, struct ld_error *err)
@@ -35,7 +73,9 @@ ld_provider_load_file(const char *path, struct ld_error *err)
 		    "-DLANDED_PLUGIN_SHARED", path);
 	}
 
-	status = ld_provider_validate(provider, path, err);
+	status = check_symbol_size(handle, provider, path, err);
+	if (status == LD_OK)
+		status = ld_provider_validate(provider, path, err);
 	if (status == LD_OK)
 		status = ld_provider_register(provider, path, handle, err);
 	if (status != LD_OK) {

@@ -125,6 +125,18 @@ valid_name(const char *name)
 	return 1;
 }
 
+/* A header field name (RFC 5322 ftext): printable ASCII but ':'. */
+static int
+valid_field_name(const char *name)
+{
+	if (name[0] == '\0' || strlen(name) > MAX_NAME_BYTES * 4)
+		return 0;
+	for (const char *p = name; *p != '\0'; p++)
+		if (*p < 33 || *p > 126 || *p == ':')
+			return 0;
+	return 1;
+}
+
 enum ld_status
 ld_provider_validate(const struct landed_provider *provider,
     const char *source, struct ld_error *err)
@@ -158,6 +170,20 @@ ld_provider_validate(const struct landed_provider *provider,
 	if (!provider->supported && provider->unsupported_reason == NULL)
 		return ld_error_set(err, LD_ERR_CONFIG, "provider plugin %s: "
 		    "supported is 0 but unsupported_reason is missing", source);
+	if (provider->imap_port > 65535)
+		return ld_error_set(err, LD_ERR_CONFIG, "provider plugin %s: "
+		    "invalid imap_port %u; use 1 to 65535, or 0 for none",
+		    source, provider->imap_port);
+	for (size_t i = 0; provider->verdict_fields != NULL &&
+	    provider->verdict_fields[i] != NULL; i++) {
+		/* The names go into a UID FETCH command line. */
+		if (i >= LANDED_PROVIDER_MAX_VERDICT_FIELDS ||
+		    !valid_field_name(provider->verdict_fields[i]))
+			return ld_error_set(err, LD_ERR_CONFIG, "provider plugin "
+			    "%s: verdict_fields must be at most %d header field "
+			    "names of printable ASCII without spaces or colons",
+			    source, LANDED_PROVIDER_MAX_VERDICT_FIELDS);
+	}
 	return LD_OK;
 }
 

@@ -33,6 +33,9 @@
 
 #include "landed/authres.h"
 
+/* Most header field names a plugin may list in verdict_fields. */
+#define LANDED_PROVIDER_MAX_VERDICT_FIELDS 16
+
 #define LANDED_PROVIDER_ABI_VERSION 1u
 
 /* TLS mode of a provider's IMAP server. */
@@ -277,7 +280,9 @@ struct landed_provider {
 	/*
 	 * Header fields the interpret hook reads, fetched in addition to
 	 * landed's own (Message-ID, X-Landed-Tag, Subject, Date and the
-	 * authentication fields).  At most 16.
+	 * authentication fields).  At most LANDED_PROVIDER_MAX_VERDICT_FIELDS
+	 * names of printable ASCII without spaces or colons; the loader
+	 * rejects a plugin with more or other names.
 	 */
 	const char *const *verdict_fields;
 

@@ -92,6 +92,14 @@ out=$("$LANDED" providers --plugin-dir "$work/no-symbol" 2>&1)
 check_eq "missing symbol exits 2" 2 "$?"
 check_contains "missing symbol explained" "exports no symbol landed_provider" "$out"
 
+# A symbol smaller than the struct must be rejected before it is read.
+mkdir -p "$work/tiny"
+printf 'const unsigned landed_provider = 1;\n' > "$work/tiny.c"
+cc -shared -fPIC -o "$work/tiny/tiny.so" "$work/tiny.c"
+out=$("$LANDED" providers --plugin-dir "$work/tiny" 2>&1)
+check_eq "too small symbol exits 2" 2 "$?"
+check_contains "too small symbol explained" "landed_provider symbol has 4 bytes" "$out"
+
 out=$("$LANDED" providers --plugin-dir "$work/missing" 2>&1)
 check_eq "missing plugin directory exits 2" 2 "$?"
 check_contains "missing plugin directory named" "$work/missing" "$out"
