@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "authres_json.h"
 #include "commands.h"
 #include "log.h"
 #include "provider_registry.h"
@@ -92,16 +93,18 @@ provider_json(const struct landed_provider *p)
 			json_array_append_new(auth, json_string(auth_names[i].name));
 	format_imap(p, imap, sizeof(imap));
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:s}",
+	/* A plugin's strings and its path need not be UTF-8. */
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
 	    "name", p->name,
-	    "display_name", p->display_name,
-	    "imap", p->imap_host != NULL ? json_string(imap) : json_null(),
+	    "display_name", ld_json_string_or_null(p->display_name),
+	    "imap", p->imap_host != NULL ? ld_json_string_or_null(imap) :
+	    json_null(),
 	    "tls", p->supported ? json_string(tls_names[p->tls]) : json_null(),
 	    "auth", auth,
 	    "supported", p->supported,
 	    "reason", p->supported ? json_null() :
-	    json_string(p->unsupported_reason),
-	    "source", ld_provider_source(p));
+	    ld_json_string_or_null(p->unsupported_reason),
+	    "source", ld_json_string_or_null(ld_provider_source(p)));
 }
 
 static int
@@ -112,8 +115,15 @@ write_json(void)
 	json_t *root;
 	int rc;
 
-	for (size_t i = 0; (p = ld_provider_at(i)) != NULL; i++)
-		json_array_append_new(list, provider_json(p));
+	for (size_t i = 0; (p = ld_provider_at(i)) != NULL; i++) {
+		json_t *entry = provider_json(p);
+
+		if (entry == NULL || json_array_append_new(list, entry) != 0) {
+			json_decref(list);
+			ld_log_command_error("providers", "out of memory");
+			return LD_EXIT_USAGE;
+		}
+	}
 	root = json_pack("{s:o}", "providers", list);
 	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
