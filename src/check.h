@@ -21,9 +21,9 @@ struct ld_check_options {
 };
 
 /*
- * Opens a verified IMAP session for an account: the config's host, port,
- * TLS mode and login method, else the provider's; the secret is fetched
- * fresh and wiped after login.
+ * Opens a verified IMAP session for an account.  The config's host, port,
+ * TLS mode and login method apply, else the provider's.  The secret is
+ * fetched fresh and wiped after login.
  */
 enum ld_status ld_account_open_session(const struct ld_account *account,
     const struct landed_provider *provider,
@@ -32,8 +32,8 @@ enum ld_status ld_account_open_session(const struct ld_account *account,
 
 /*
  * Checks one account for every test.  results has test_count entries and
- * is filled in whatever happens; on failure the results of the account
- * are placement "error" and err says why (naming the account).
+ * is filled in whatever happens.  On failure the account's results are
+ * placement "error", and err gives the reason, naming the account.
  */
 enum ld_status ld_check_account(const struct ld_account *account,
     const struct landed_provider *provider,

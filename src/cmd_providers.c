@@ -1,5 +1,5 @@
 /*
- * landed providers: the providers landed knows, with their IMAP server,
+ * landed providers: the providers built in and loaded, with their IMAP server,
  * login methods, whether landed can check them, and where each plugin in
  * use came from.
  */

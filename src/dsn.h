@@ -17,7 +17,7 @@
 
 /* Messages larger than this are rejected with LD_ERR_LIMIT. */
 #define LD_DSN_MAX_MESSAGE_BYTES	(8 * 1024 * 1024)
-/* Recipients beyond this many are dropped, and recipients_dropped says so. */
+/* Recipients beyond this many are dropped and counted in recipients_dropped. */
 #define LD_DSN_MAX_RECIPIENTS		256
 /* A longer Diagnostic-Code or bounce text is cut at this many bytes. */
 #define LD_DSN_MAX_DIAGNOSTIC_BYTES	1000

@@ -884,7 +884,7 @@ copy_folder(const struct mailimap_mailbox_list *mb,
 
 /*
  * Copies the LIST replies that libetpan stored for the last command.  A
- * folder whose name holds a control character is skipped with a warning,
+ * folder whose name contains a control character is skipped with a warning,
  * because libetpan would send a CR or LF in it unescaped: a server could
  * otherwise make landed send any command, STORE and EXPUNGE included.
  */
@@ -1601,7 +1601,7 @@ ld_imap_idle_fd(struct ld_imap *session)
 /*
  * Data may wait in libetpan's read buffer, or decrypted inside OpenSSL
  * when one TLS record was larger than libetpan's 8 KiB read; poll() on
- * the descriptor sees neither.
+ * the descriptor detects neither.
  */
 int
 ld_imap_idle_pending(struct ld_imap *session)

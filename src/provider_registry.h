@@ -1,5 +1,5 @@
 /*
- * The providers landed knows: the built-in plugins, and the plugins
+ * The providers landed can use: the built-in plugins, and the plugins
  * loaded from shared objects (provider_loader.c), found by name.  An
  * outside plugin with the name of a built-in one replaces it.
  *
@@ -14,7 +14,7 @@
 #include "landed/provider.h"
 #include "status.h"
 
-/* The most outside plugins loaded at once. */
+/* Maximum number of outside plugins loaded at once. */
 #define LD_MAX_LOADED_PROVIDERS 64
 
 /* Returns the provider with that name (case-insensitive), or NULL. */
