@@ -328,7 +328,7 @@ check_server_known(const struct ld_config *config,
 }
 
 /* Without any authserv-id pattern no field is the receiver's own, so
- * every auth result would be unknown: say so once, before the check. */
+ * every auth result would be unknown.  Warn once, before the check. */
 static void
 warn_without_trust(const struct ld_account *account,
     const struct landed_provider *provider)

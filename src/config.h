@@ -6,8 +6,8 @@
  *   host, port, tls, ca_file, tls_fingerprint, folders, authserv_id,
  *   address
  *
- * Errors name the file, the line and the key.  The config never holds a
- * secret in memory beyond where to get it; ld_secret_fetch() gets it.
+ * Errors name the file, the line and the key.  The config stores only
+ * where a secret comes from, never the secret; ld_secret_fetch() reads it.
  */
 #ifndef LANDED_CONFIG_H
 #define LANDED_CONFIG_H

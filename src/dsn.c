@@ -1126,7 +1126,7 @@ read_message(struct ld_dsn *dsn, const struct mailmime *root,
  * Counts the Content-Type fields that open a nested message or a
  * multipart, anywhere in the text.  libetpan's MIME parser recurses once
  * per nesting level, so thousands of levels overflow the stack before any
- * depth check on the parsed tree can run; this count is an upper bound
+ * depth check on the parsed tree can run.  This count is an upper bound
  * of the depth, read without parsing.
  */
 static size_t

@@ -79,10 +79,11 @@ struct ld_dsn {
 
 /*
  * Parses a whole message.  Returns LD_OK with *dsn_r set when it is a
- * bounce of either shape, LD_ERR_NOT_FOUND when it is not a bounce (an
- * auto-reply, an ordinary message), LD_ERR_LIMIT when it is larger than
- * LD_DSN_MAX_MESSAGE_BYTES, LD_ERR_SYNTAX when libetpan cannot parse its
- * MIME structure, and LD_ERR_NOMEM.  A bounce in which no recipient can
+ * bounce of either shape.  Returns LD_ERR_NOT_FOUND when it is not a
+ * bounce (an auto-reply, an ordinary message), and LD_ERR_LIMIT when it
+ * is larger than LD_DSN_MAX_MESSAGE_BYTES or nests too many parts.
+ * Returns LD_ERR_SYNTAX when libetpan cannot parse its MIME structure,
+ * and LD_ERR_NOMEM when memory runs out.  A bounce in which no recipient can
  * be found is returned with recipient_count 0.
  */
 enum ld_status ld_dsn_parse(const char *message, size_t length,

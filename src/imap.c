@@ -1599,9 +1599,9 @@ ld_imap_idle_fd(struct ld_imap *session)
 }
 
 /*
- * Data may wait in libetpan's read buffer, or decrypted inside OpenSSL
- * when one TLS record was larger than libetpan's 8 KiB read; poll() on
- * the descriptor detects neither.
+ * Data may wait in libetpan's read buffer.  It may also wait, decrypted,
+ * inside OpenSSL when one TLS record was larger than libetpan's 8 KiB
+ * read.  poll() on the descriptor detects neither.
  */
 int
 ld_imap_idle_pending(struct ld_imap *session)

@@ -46,8 +46,8 @@ typedef enum ld_status (*ld_header_search_fn)(void *context,
 /*
  * Searches the examined folder through the provider's search hook, which
  * may call header_search (with context) through its ops.  Returns LD_OK,
- * or the status of the IMAP step that failed, or LD_ERR_PROTOCOL when the
- * hook failed on its own; err names the account, plugin and folder.
+ * the status of the IMAP step that failed, or LD_ERR_PROTOCOL when the
+ * hook failed on its own.  err names the account, plugin and folder.
  */
 enum ld_status ld_provider_search_folder(const struct landed_provider *provider,
     const char *account, struct ld_imap *session,

@@ -84,7 +84,7 @@ struct ld_verdict_member {
 
 #define LD_VERDICT_MAX_MEMBERS 32
 
-/* What the provider's own headers say, written by its interpret hook. */
+/* The verdict in the provider's own headers, written by its interpret hook. */
 struct ld_provider_verdict {
 	struct ld_verdict_member members[LD_VERDICT_MAX_MEMBERS];
 	size_t member_count;

@@ -362,8 +362,8 @@ conn_new(const struct ld_conn_params *params, unsigned timeout)
 
 /*
  * A name lookup that may outlive its caller.  getaddrinfo() has no
- * timeout, so it runs in a detached thread; a caller whose deadline
- * passes marks the lookup abandoned and returns, and the thread frees
+ * timeout, so it runs in a detached thread.  A caller whose deadline
+ * passes marks the lookup abandoned and returns.  The thread then frees
  * everything when the resolver finally replies.
  */
 struct lookup {

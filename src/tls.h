@@ -36,7 +36,7 @@ struct ld_conn_params {
 /*
  * Maximum bytes read in one step, because libetpan keeps a whole reply,
  * literals included, in memory.  A header fetch reads a few KiB per
- * message, so one of a few thousand messages fits far below this; the
+ * message, so one of a few thousand messages fits far below this.  The
  * bounce search fetches at most 1 MiB of 16 messages per command.
  */
 #define LD_CONN_MAX_STEP_BYTES	(64UL << 20)

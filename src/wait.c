@@ -22,7 +22,7 @@
 /* RFC 2177 advises clients to re-issue IDLE at least every 29 minutes. */
 #define IDLE_RENEW_MS	(25 * 60 * 1000)
 #define MAX_WATCHERS	2
-/* Least time between two search passes that IDLE news starts. */
+/* Minimum time between two search passes that IDLE news starts. */
 #define PASS_GAP_MS	1000
 
 /* One extra session that IDLEs on one folder. */

@@ -7,9 +7,9 @@
  *   Received-SPF                RFC 7208 section 9.1
  *
  * The parser is strict about the grammar and tolerant about the dialects
- * of known receivers: where the receiver's meaning can be recovered
+ * of known receivers.  Where the receiver's meaning can be recovered
  * without guessing, the results are returned and each departure from the
- * grammar is listed in the header's deviations; otherwise the header
+ * grammar is listed in the header's deviations.  Otherwise the header
  * carries an error with the byte offset and no results.
  *
  * Ownership: every pointer in these structs is owned by the enclosing

@@ -1,5 +1,5 @@
 # landed check --bounces against a real Dovecot on 127.0.0.1: the sender's
-# mailbox holds the bounces of samples/dsn (Postfix, Gmail, Outlook, Exim,
+# mailbox contains the bounces of samples/dsn (Postfix, Gmail, Outlook, Exim,
 # qmail, a delay and a report with one failed and one relayed recipient),
 # an auto-reply, a bounce for an address of no account, and the sent test
 # itself in Sent.  Checks the placement and bounce of every seed, the

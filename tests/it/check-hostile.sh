@@ -1,7 +1,7 @@
-# landed check against a server that lies in well-formed replies: a
-# folder name that carries IMAP commands after a line break, a name with
-# a terminal escape sequence, UID 0 and repeated UIDs in SEARCH, and
-# FETCH replies for UIDs that were not asked for.  landed must send no
+# landed check against a server that lies in well-formed replies.  It
+# lists a folder name that carries IMAP commands after a line break and
+# one with a terminal escape sequence.  Its SEARCH returns UID 0 and
+# repeated UIDs, and its FETCH answers UIDs that were not requested.  landed must send no
 # injected command, print no escape sequence, and count each requested
 # UID once.
 #

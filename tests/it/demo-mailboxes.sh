@@ -1,5 +1,5 @@
 # Seeds the demo mailboxes (samples/demo) into a private Dovecot with
-# tests/lib/seed-maildir and checks what an IMAP client sees: the folder
+# tests/lib/seed-maildir and checks what an IMAP client gets: the folder
 # names, their SPECIAL-USE attributes, where each test message of the
 # sent batch lies, unread flags, INTERNALDATE, and that seeding twice
 # gives the same files.

@@ -1,4 +1,4 @@
-# landed check with a resolver that never answers: the host name lookup
+# landed check with a resolver that never replies: the host name lookup
 # must give up after --timeout with a clear error.  The script runs
 # itself again inside new network and mount namespaces, where
 # /etc/resolv.conf points at a UDP socket on 127.0.0.1:53 that reads
